@@ -1,0 +1,280 @@
+"""Writes on the catalog. Every write keeps the course search index current."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sankore.catalog.models import (
+    Course,
+    CourseRun,
+    CourseTeamMember,
+    Discipline,
+    Language,
+    Teacher,
+)
+from sankore.catalog.search import search_index_update
+from sankore.institutions.models import Institution
+
+COURSE_EDITABLE_FIELDS = frozenset(
+    {
+        "code",
+        "title",
+        "slug",
+        "summary",
+        "description",
+        "learning_outcomes",
+        "prerequisites",
+        "level",
+        "effort_hours_per_week",
+        "duration_weeks",
+        "licence",
+        "image",
+        "offers_attestation",
+        "offers_certificate",
+        "ects_credits",
+        "is_published",
+    }
+)
+RUN_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "start",
+        "end",
+        "enrolment_start",
+        "enrolment_end",
+        "pacing",
+        "capacity",
+        "is_published",
+    }
+)
+
+
+def _unique_course_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    stem = slugify(title)[:100] or "cours"
+    others = Course.objects.exclude(pk=exclude_pk) if exclude_pk else Course.objects.all()
+    candidate, counter = stem, 2
+    while others.filter(slug=candidate).exists():
+        candidate, counter = f"{stem}-{counter}", counter + 1
+    return candidate
+
+
+def _set_relations(
+    course: Course,
+    *,
+    languages: Sequence[Language | str] | None,
+    subtitle_languages: Sequence[Language | str] | None,
+    disciplines: Sequence[Discipline] | None,
+    owners: Sequence[Institution] | None,
+    partners: Sequence[Institution] | None,
+    teachers: Sequence[Teacher] | None,
+) -> None:
+    if languages is not None:
+        course.languages.set(languages)  # type: ignore[arg-type]
+    if subtitle_languages is not None:
+        course.subtitle_languages.set(subtitle_languages)  # type: ignore[arg-type]
+    if disciplines is not None:
+        course.disciplines.set(disciplines)
+    if owners is not None:
+        course.owners.set(owners)
+    if partners is not None:
+        course.partners.set(partners)
+    if teachers is not None:
+        course.teachers.set(teachers)
+
+
+@transaction.atomic
+def course_create(
+    *,
+    code: str,
+    title: str,
+    summary: str,
+    level: str,
+    effort_hours_per_week: Decimal | int | str,
+    duration_weeks: int,
+    licence: str,
+    languages: Sequence[Language | str],
+    disciplines: Sequence[Discipline],
+    owners: Sequence[Institution],
+    partners: Sequence[Institution] = (),
+    teachers: Sequence[Teacher] = (),
+    subtitle_languages: Sequence[Language | str] = (),
+    slug: str = "",
+    **fields: Any,
+) -> Course:
+    unknown = set(fields) - COURSE_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    course = Course(
+        code=code,
+        title=title,
+        summary=summary,
+        level=level,
+        effort_hours_per_week=Decimal(str(effort_hours_per_week)),
+        duration_weeks=duration_weeks,
+        licence=licence,
+        slug=slug or _unique_course_slug(title),
+        **fields,
+    )
+    course.full_clean()
+    course.save()
+    _set_relations(
+        course,
+        languages=languages,
+        subtitle_languages=subtitle_languages,
+        disciplines=disciplines,
+        owners=owners,
+        partners=partners,
+        teachers=teachers,
+    )
+    search_index_update(course_ids=[course.pk])
+    return course
+
+
+@transaction.atomic
+def course_update(
+    *,
+    course: Course,
+    languages: Sequence[Language | str] | None = None,
+    subtitle_languages: Sequence[Language | str] | None = None,
+    disciplines: Sequence[Discipline] | None = None,
+    owners: Sequence[Institution] | None = None,
+    partners: Sequence[Institution] | None = None,
+    teachers: Sequence[Teacher] | None = None,
+    **fields: Any,
+) -> Course:
+    unknown = set(fields) - COURSE_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(course, name, value)
+    course.updated_at = timezone.now()
+    course.full_clean()
+    course.save()
+    _set_relations(
+        course,
+        languages=languages,
+        subtitle_languages=subtitle_languages,
+        disciplines=disciplines,
+        owners=owners,
+        partners=partners,
+        teachers=teachers,
+    )
+    search_index_update(course_ids=[course.pk])
+    return course
+
+
+@transaction.atomic
+def course_delete(*, course: Course) -> None:
+    course_id = course.pk
+    course.delete()
+    search_index_update(course_ids=[course_id])
+
+
+@transaction.atomic
+def course_run_create(
+    *,
+    course: Course,
+    start: datetime.datetime,
+    enrolment_start: datetime.datetime,
+    pacing: str,
+    end: datetime.datetime | None = None,
+    enrolment_end: datetime.datetime | None = None,
+    capacity: int | None = None,
+    title: str = "",
+    is_published: bool = True,
+) -> CourseRun:
+    run = CourseRun(
+        course=course,
+        title=title,
+        start=start,
+        end=end,
+        enrolment_start=enrolment_start,
+        enrolment_end=enrolment_end,
+        pacing=pacing,
+        capacity=capacity,
+        is_published=is_published,
+    )
+    run.full_clean()
+    run.save()
+    search_index_update(course_ids=[course.pk])
+    return run
+
+
+@transaction.atomic
+def course_run_update(*, run: CourseRun, **fields: Any) -> CourseRun:
+    unknown = set(fields) - RUN_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.updated_at = timezone.now()
+    run.full_clean()
+    run.save()
+    search_index_update(course_ids=[run.course_id])
+    return run
+
+
+@transaction.atomic
+def discipline_create(
+    *,
+    slug: str,
+    name_fr: str,
+    name_en: str = "",
+    parent: Discipline | None = None,
+    position: int = 0,
+) -> Discipline:
+    discipline = Discipline(
+        slug=slug, name_fr=name_fr, name_en=name_en, parent=parent, position=position
+    )
+    discipline.full_clean()
+    discipline.save()
+    return discipline
+
+
+@transaction.atomic
+def discipline_update(*, discipline: Discipline, **fields: Any) -> Discipline:
+    for name, value in fields.items():
+        setattr(discipline, name, value)
+    discipline.full_clean()
+    discipline.save()
+    # Discipline names are part of the course search documents.
+    search_index_update(course_ids=list(discipline.courses.values_list("pk", flat=True)))
+    return discipline
+
+
+@transaction.atomic
+def language_ensure(*, code: str, name_fr: str, name_en: str = "") -> Language:
+    language, _created = Language.objects.update_or_create(
+        code=code, defaults={"name_fr": name_fr, "name_en": name_en}
+    )
+    return language
+
+
+@transaction.atomic
+def teacher_create(
+    *,
+    full_name: str,
+    title: str = "",
+    bio: str = "",
+    institution: Institution | None = None,
+    user: Any = None,
+) -> Teacher:
+    teacher = Teacher(full_name=full_name, title=title, bio=bio, institution=institution, user=user)
+    teacher.full_clean()
+    teacher.save()
+    return teacher
+
+
+@transaction.atomic
+def course_team_member_set(*, course: Course, user: Any, role: str) -> CourseTeamMember:
+    member, _created = CourseTeamMember.objects.update_or_create(
+        course=course, user=user, defaults={"role": role}
+    )
+    return member

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sankore.config.api import api
+from sankore.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("allauth.urls")),
+    path("comptes/", include("sankore.accounts.urls")),
+    path("etablissements/", include("sankore.institutions.urls")),
+    path("mes-cours/", include("sankore.learning.urls")),
+    path("", include("sankore.catalog.urls")),
+]
+
+handler400 = "sankore.core.views.bad_request"
+handler403 = "sankore.core.views.permission_denied"
+handler404 = "sankore.core.views.page_not_found"
+handler500 = "sankore.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

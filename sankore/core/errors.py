@@ -1,0 +1,31 @@
+"""The one exception type that services raise for a refused request.
+
+Views turn it into a form error or a message, the API into a 4xx JSON body with ``detail``.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class ServiceError(Exception):
+    """A rule refused the request; ``message`` is for the user (translated), ``code`` for code."""
+
+    status_code = 400
+
+    def __init__(self, message: str | Promise, *, code: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+class NotFoundError(ServiceError):
+    status_code = 404
+
+
+class PermissionDeniedError(ServiceError):
+    status_code = 403
+
+
+class ConflictError(ServiceError):
+    status_code = 409

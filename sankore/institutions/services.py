@@ -1,0 +1,81 @@
+"""Writes on institutions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sankore.institutions.geography import region_for_country
+from sankore.institutions.models import Institution
+
+INSTITUTION_EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "region",
+        "city",
+        "time_zone",
+        "description",
+        "website",
+        "logo",
+        "is_member",
+    }
+)
+
+
+def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
+    stem = slugify(base)[:70] or "etablissement"
+    candidate, counter = stem, 2
+    others = Institution.objects.exclude(pk=exclude_pk) if exclude_pk else Institution.objects.all()
+    while others.filter(slug=candidate).exists():
+        candidate, counter = f"{stem}-{counter}", counter + 1
+    return candidate
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    name: str,
+    kind: str,
+    country: str,
+    acronym: str = "",
+    slug: str = "",
+    region: str = "",
+    **fields: Any,
+) -> Institution:
+    """Create an institution; its AUF region defaults to the one of its country."""
+    unknown = set(fields) - INSTITUTION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
+    institution = Institution(
+        name=name,
+        kind=kind,
+        country=country,
+        acronym=acronym,
+        slug=slug or _unique_slug(acronym or name),
+        region=region or (region_for_country(country) or ""),
+        **fields,
+    )
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, institution: Institution, **fields: Any) -> Institution:
+    unknown = set(fields) - INSTITUTION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(institution, name, value)
+    if "country" in fields and "region" not in fields:
+        institution.region = region_for_country(str(institution.country)) or institution.region
+    institution.updated_at = timezone.now()
+    institution.full_clean()
+    institution.save()
+    return institution
