@@ -328,3 +328,32 @@ class CourseTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.course})"
+
+
+_STATE_PRIORITY = {
+    RunState.OPEN: 0,
+    RunState.UPCOMING: 1,
+    RunState.ONGOING: 2,
+    RunState.ARCHIVED: 3,
+}
+
+
+def featured_run_of(runs: list[CourseRun], now: datetime.datetime) -> CourseRun | None:
+    """The session a course page leads with at ``now``.
+
+    Open for enrolment first (the one whose enrolment closes soonest), then the next upcoming,
+    then the one running, then the most recent archived one.
+    """
+    if not runs:
+        return None
+
+    def sort_key(run: CourseRun) -> tuple[int, float]:
+        state = run.state_at(now)
+        if state == RunState.OPEN:
+            closes = run.enrolment_end or run.end or run.start
+            return (0, closes.timestamp())
+        if state == RunState.ARCHIVED:
+            return (3, -(run.end or run.start).timestamp())
+        return (_STATE_PRIORITY[state], run.start.timestamp())
+
+    return min(runs, key=sort_key)
