@@ -58,7 +58,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Sankoré")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sankore.accounts.admin_apps.SankoreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -169,6 +169,8 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # django-allauth: the email address is the login and must be verified.
 SITE_ID = 1
+ACCOUNT_ADAPTER = "sankore.accounts.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "sankore.accounts.forms.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -176,23 +178,38 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Tell the owner when their password or address changes, so a takeover does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sankoré] "
+# Failed logins: django-axes locks an (account, address) pair first (AXES_FAILURE_LIMIT);
+# allauth's limits are the backstop against spraying from one address or a botnet on one
+# account. The per-IP limit stays generous because a whole campus may share one address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "30/m/ip,20/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies (TRUSTED_PROXY_COUNT=N), the client address is the N-th from the
+# end of X-Forwarded-For; 0 means REMOTE_ADDR. Axes asks allauth, so both count the same IP.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # django-axes: lock an (account, IP) pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth authenticates with email=…: this tells axes which account an attempt targets.
+AXES_USERNAME_CALLABLE = "sankore.accounts.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The lock-out page (accounts/lockout.html) says when to retry; see accounts.throttling.
+AXES_LOCKOUT_CALLABLE = "sankore.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "sankore.accounts.throttling.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Internationalisation: French first, English complete.
@@ -279,7 +296,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Search: a query longer than this is refused (API 400, page message).

@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("comptes/", include("sankore.accounts.urls")),
-    path("etablissements/", include("sankore.institutions.urls")),
+    path("etablissements/", include("sankore.catalog.institution_urls")),
     path("mes-cours/", include("sankore.learning.urls")),
     path("", include("sankore.catalog.urls")),
 ]

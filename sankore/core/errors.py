@@ -5,7 +5,7 @@ Views turn it into a form error or a message, the API into a 4xx JSON body with 
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 
 class ServiceError(Exception):
@@ -13,7 +13,7 @@ class ServiceError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str | Promise, *, code: str) -> None:
+    def __init__(self, message: StrOrPromise, *, code: str) -> None:
         super().__init__(str(message))
         self.message = message
         self.code = code

@@ -1,0 +1,127 @@
+"""Catalog reads shared with pages, the API and other apps."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sankore.accounts.permissions import AnyUser
+from sankore.catalog.models import Course, CourseRun, Discipline, RunState, featured_run_of
+from sankore.catalog.permissions import course_queryset_visible_to
+from sankore.catalog.search import CourseSearchResult, course_search
+from sankore.institutions.models import Institution
+
+__all__ = [
+    "CoursePage",
+    "CourseSearchResult",
+    "catalog_counts",
+    "course_page_get",
+    "course_search",
+    "courses_of_institution",
+]
+
+
+@dataclass
+class CoursePage:
+    course: Course
+    runs: list[CourseRun]
+    selected_run: CourseRun | None
+    selected_state: RunState | None
+    now: datetime.datetime
+
+
+def published_runs() -> QuerySet[CourseRun]:
+    return CourseRun.objects.filter(is_published=True).order_by("start", "pk")
+
+
+def course_page_get(
+    *,
+    slug: str,
+    user: AnyUser,
+    run_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> CoursePage:
+    """Everything the course page shows, in a fixed number of queries.
+
+    The session shown and its state are computed here, at request time, so the enrol button
+    never reflects a stale state.
+    """
+    now = now or timezone.now()
+    course = (
+        course_queryset_visible_to(user=user)
+        .prefetch_related(
+            "owners",
+            "partners",
+            "languages",
+            "subtitle_languages",
+            "disciplines",
+            "teachers__institution",
+            Prefetch("runs", queryset=published_runs(), to_attr="published_runs"),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None:
+        raise Http404("No such course.")
+    runs: list[CourseRun] = course.published_runs
+    selected = next((run for run in runs if run.pk == run_id), None) if run_id else None
+    selected = selected or featured_run_of(runs, now)
+    return CoursePage(
+        course=course,
+        runs=runs,
+        selected_run=selected,
+        selected_state=selected.state_at(now) if selected else None,
+        now=now,
+    )
+
+
+def courses_of_institution(
+    *, institution: Institution, now: datetime.datetime | None = None
+) -> list[Course]:
+    """Published courses an institution owns or partners, each with its featured session."""
+    now = now or timezone.now()
+    courses: list[Course] = list(
+        Course.objects.filter(is_published=True)
+        .filter(Q(owners=institution) | Q(partners=institution))
+        .distinct()
+        .prefetch_related(
+            "owners",
+            "languages",
+            Prefetch("runs", queryset=published_runs(), to_attr="published_runs"),
+        )
+        .order_by("title", "pk")
+    )
+    for course in courses:
+        course.featured_run = featured_run_of(course.published_runs, now)  # type: ignore[attr-defined]
+    return courses
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    courses: int
+    institutions: int
+    countries: int
+
+
+def catalog_counts() -> CatalogCounts:
+    published = Course.objects.filter(is_published=True)
+    owners = Institution.objects.filter(owned_courses__in=published).distinct()
+    return CatalogCounts(
+        courses=published.count(),
+        institutions=owners.count(),
+        countries=owners.values("country").distinct().count(),
+    )
+
+
+def top_level_disciplines_with_counts() -> QuerySet[Discipline]:
+    return (
+        Discipline.objects.filter(parent__isnull=True)
+        .annotate(
+            course_count=Count("courses", filter=Q(courses__is_published=True), distinct=True)
+        )
+        .order_by("position", "name_fr")
+    )

@@ -1,0 +1,1 @@
+"""Hand-written material of the demo network: plain data, no logic (see ``demo/builders.py``)."""
