@@ -6,11 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev messages migrate demo serve lint typecheck check bench clean
+.PHONY: run test install install-dev messages translations migrate demo serve lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.lock
@@ -25,6 +24,11 @@ install-dev: $(VENV)/.installed-dev
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+# Refresh the English catalog after changing user-facing text (French msgids).
+translations: install
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=e2e \
+		--ignore=bench --ignore='*/tests/*' --add-location=file
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input --verbosity 0

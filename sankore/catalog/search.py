@@ -262,19 +262,24 @@ def _text_match(words: Sequence[str]) -> _Sql | None:
     )
 
 
+# Facets in link tables filter with a correlated EXISTS: a probe of the link table's
+# (course_id, …) index per row, so a sorted scan can stop after one page, and no set of ids is
+# built for a value that most courses have.
+
+
 def _in_links(table: str, column: str, values: Sequence[Any]) -> _Sql:
     return _Sql(
-        f"s.course_id IN (SELECT course_id FROM {table} "  # noqa: S608 (constants)
-        f"WHERE {column} IN ({_placeholders(values)}))",
+        f"EXISTS (SELECT 1 FROM {table} x WHERE x.course_id = s.course_id "  # noqa: S608
+        f"AND x.{column} IN ({_placeholders(values)}))",
         list(values),
     )
 
 
 def _owned_by(column: str, values: Sequence[str]) -> _Sql:
     return _Sql(
-        f"s.course_id IN (SELECT co.course_id FROM {_COURSE_OWNERS} co "  # noqa: S608
-        f"JOIN {_INSTITUTIONS} i ON i.id = co.institution_id "
-        f"WHERE i.{column} IN ({_placeholders(values)}))",
+        f"EXISTS (SELECT 1 FROM {_COURSE_OWNERS} co "  # noqa: S608 (constants)
+        f"JOIN {_INSTITUTIONS} i ON i.id = co.institution_id WHERE co.course_id = s.course_id "
+        f"AND i.{column} IN ({_placeholders(values)}))",
         list(values),
     )
 
@@ -311,42 +316,46 @@ def _facet_filters(
 
 # Each discipline with itself and its ancestors (depth-bounded against a cycle).
 _TREE = (
-    "WITH RECURSIVE tree(id, ancestor, depth) AS ("  # noqa: S608 (constants)
+    "WITH RECURSIVE tree(id, ancestor, depth) AS ("
     f"SELECT id, id, 0 FROM {_DISCIPLINES} UNION ALL "
     f"SELECT tree.id, d.parent_id, tree.depth + 1 FROM tree JOIN {_DISCIPLINES} d "
-    "ON d.id = tree.ancestor WHERE d.parent_id IS NOT NULL AND tree.depth < 32) "
+    "ON d.id = tree.ancestor WHERE d.parent_id IS NOT NULL AND tree.depth < 32)"
 )
 # Facets counted from the index row itself, grouped together: level, recognitions, states.
 _SCALAR_FACETS = ("availability", "level", "recognition")
 
 
-def _linked_counts(facet: str, courses: str) -> str:
-    """``(facet, value, count)`` rows of a facet stored in link tables, over ``courses``."""
+def _linked_counts(facet: str, where: str) -> str:
+    """``(facet, value, count)`` rows of a facet kept in link tables, over the rows of ``m``
+    meeting ``where``. ``CROSS JOIN`` makes SQLite loop over ``m`` and probe the link table's
+    index, rather than scan the link table; PostgreSQL plans inner joins freely either way."""
     if facet == "discipline":
         # Through the tree, a course counts once under each ancestor of its disciplines.
         return (
             "SELECT 'discipline', CAST(t.ancestor AS VARCHAR(20)), COUNT(*) FROM ("
-            f"SELECT DISTINCT tree.ancestor, cd.course_id FROM {_COURSE_DISCIPLINES} cd "
-            f"JOIN tree ON tree.id = cd.discipline_id WHERE cd.course_id IN ({courses})) t "
+            f"SELECT DISTINCT tree.ancestor, m.course_id FROM m "
+            f"CROSS JOIN {_COURSE_DISCIPLINES} cd CROSS JOIN tree "
+            f"WHERE cd.course_id = m.course_id AND tree.id = cd.discipline_id AND {where}) t "
             "GROUP BY t.ancestor"
         )
     if facet == "language":
         return (
-            f"SELECT 'language', cl.language_id, COUNT(*) FROM {_COURSE_LANGUAGES} cl "
-            f"WHERE cl.course_id IN ({courses}) GROUP BY cl.language_id"
+            f"SELECT 'language', cl.language_id, COUNT(*) FROM m "
+            f"CROSS JOIN {_COURSE_LANGUAGES} cl WHERE cl.course_id = m.course_id AND {where} "
+            "GROUP BY cl.language_id"
         )
     if facet == "institution":
         return (
-            "SELECT 'institution', CAST(co.institution_id AS VARCHAR(20)), COUNT(*) "
-            f"FROM {_COURSE_OWNERS} co WHERE co.course_id IN ({courses}) "
+            "SELECT 'institution', CAST(co.institution_id AS VARCHAR(20)), COUNT(*) FROM m "
+            f"CROSS JOIN {_COURSE_OWNERS} co WHERE co.course_id = m.course_id AND {where} "
             "GROUP BY co.institution_id"
         )
     # Country, region: a course whose two owners share a country counts once there.
     return (
         f"SELECT '{facet}', t.value, COUNT(*) FROM (SELECT DISTINCT i.{facet} AS value, "
-        f"co.course_id FROM {_COURSE_OWNERS} co JOIN {_INSTITUTIONS} i "
-        f"ON i.id = co.institution_id WHERE co.course_id IN ({courses}) AND i.{facet} <> '') t "
-        "GROUP BY t.value"
+        f"m.course_id FROM m CROSS JOIN {_COURSE_OWNERS} co CROSS JOIN {_INSTITUTIONS} i "
+        f"WHERE co.course_id = m.course_id AND i.id = co.institution_id AND {where} "
+        f"AND i.{facet} <> '') t GROUP BY t.value"
     )
 
 
@@ -358,33 +367,40 @@ class _Counts(NamedTuple):
 def _counts(
     cursor: Any, text: _Sql | None, filters: dict[str, _Sql], columns: _StateColumns
 ) -> _Counts:
-    """The total and every facet's counts, in one statement."""
+    """The total and every facet's counts, in one statement.
 
-    def matching(without: str | None) -> _Sql:
-        kept = [sql for name, sql in filters.items() if name != without]
-        return _all_of([text, *kept] if text else kept)
+    The rows matching the words are read once into ``m``, with a flag per selected facet;
+    each facet then counts the rows whose *other* flags are all set.
+    """
+    flags = [
+        _Sql(f"CASE WHEN {sql.text} THEN 1 ELSE 0 END AS f_{facet}", sql.params)
+        for facet, sql in filters.items()
+    ]
+    base = text or _Sql("1 = 1", [])
+    m = _Sql(
+        f"m AS MATERIALIZED (SELECT s.course_id, s.level, s.recognitions, "
+        f"{columns.states.text} AS states"
+        + "".join(f", {flag.text}" for flag in flags)
+        + f" FROM {INDEX_TABLE} s WHERE {base.text})",
+        [*columns.states.params, *(p for flag in flags for p in flag.params), *base.params],
+    )
 
-    # Facets without a selection share the rows matching everything; a selected one gets
+    def where(without: str | None) -> str:
+        return " AND ".join([f"m.f_{f} = 1" for f in filters if f != without] or ["1 = 1"])
+
+    # Facets without a selection share the rows matching everything; a selected one counts
     # the rows matching everything else.
-    scalar_sets = ["", *(facet for facet in _SCALAR_FACETS if facet in filters)]
-    parts: list[_Sql] = []
-    for name in scalar_sets:
-        where = matching(name or None)
-        parts.append(
-            _Sql(
-                f"SELECT 'scalar:{name}', s.level || ':' || CAST(s.recognitions AS VARCHAR(4)) "
-                f"|| ':' || CAST({columns.states.text} AS VARCHAR(4)), COUNT(*) "
-                f"FROM {INDEX_TABLE} s WHERE {where.text} GROUP BY 2",
-                [*columns.states.params, *where.params],
-            )
-        )
+    parts = [
+        f"SELECT 'scalar:{name}', m.level || ':' || CAST(m.recognitions AS VARCHAR(4)) "
+        f"|| ':' || CAST(m.states AS VARCHAR(4)), COUNT(*) FROM m WHERE {where(name or None)} "
+        "GROUP BY m.level, m.recognitions, m.states"
+        for name in ["", *(facet for facet in _SCALAR_FACETS if facet in filters)]
+    ]
     for facet in ("discipline", "language", "institution", "country", "region"):
-        where = matching(facet if facet in filters else None)
-        courses = f"SELECT s.course_id FROM {INDEX_TABLE} s WHERE {where.text}"  # noqa: S608
-        parts.append(_Sql(_linked_counts(facet, courses), where.params))
+        parts.append(_linked_counts(facet, where(facet)))
     cursor.execute(
-        _TREE + " UNION ALL ".join(part.text for part in parts),
-        [param for part in parts for param in part.params],
+        f"{_TREE}, {m.text} {' UNION ALL '.join(parts)}",  # noqa: S608 (constants)
+        m.params,
     )
     facets: dict[str, Counter[str]] = {facet: Counter() for facet in FACET_NAMES}
     total = 0

@@ -256,7 +256,7 @@ class _Planner:
             disciplines=(top,) if top == text.discipline else (top, text.discipline),
             owners=owners,
             partners=partners,
-            teachers=self._teachers(owners, top),
+            teachers=self._teachers(owners, partners, top),
             level=level,
             effort_hours_per_week=rng.choice(EFFORTS),
             duration_weeks=rng.choice(DURATIONS),
@@ -288,10 +288,17 @@ class _Planner:
             partners.append(rng.choice(others).slug)
         return tuple(p for p in partners if p not in owners)
 
-    def _teachers(self, owners: tuple[str, ...], top: str) -> tuple[str, ...]:
-        of_owners = [t for t in self.teachers if t.institution in owners]
-        matching = [t for t in of_owners if t.discipline == top]
-        pool = matching or of_owners or [t for t in self.teachers if t.discipline == top]
+    def _teachers(
+        self, owners: tuple[str, ...], partners: tuple[str, ...], top: str
+    ) -> tuple[str, ...]:
+        """Teachers of the course's discipline: from its owners, else its partners, else
+        guests from elsewhere in the network (every discipline has some)."""
+        of_discipline = [t for t in self.teachers if t.discipline == top]
+        pool = (
+            [t for t in of_discipline if t.institution in owners]
+            or [t for t in of_discipline if t.institution in partners]
+            or of_discipline
+        )
         count = min(len(pool), self.rng.choice((1, 1, 2, 2, 3)))
         return tuple(t.full_name for t in self.rng.sample(pool, count))
 

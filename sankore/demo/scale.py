@@ -58,7 +58,7 @@ from sankore.learning.models import Enrolment
 
 CODE_PREFIX = "BENCH"
 LEARNERS_PER_COURSE = 10
-CHUNK_COURSES = 2_000  # courses per transaction, with their sessions, learners and enrolments
+CHUNK_COURSES = 5_000  # courses per transaction, with their sessions, learners and enrolments
 # The users table columns a learner row gives, in order; the others take their defaults.
 LEARNER_FIELDS = ("email", "full_name", "country", "date_joined", "password")
 INDEX_BATCH = 1_000  # courses per search index update
@@ -166,6 +166,7 @@ def seed_scale(
     reference = _Reference.load()
     new_ids: list[int] = []
     with (
+        bulk.large_page_cache(),
         tqdm(total=courses, desc="Cours", unit=" cours", disable=not progress) as course_bar,
         tqdm(
             total=courses * LEARNERS_PER_COURSE,
@@ -182,7 +183,7 @@ def seed_scale(
             new_ids += [course.pk for course in chunk.courses]
             course_bar.update(size)
             learner_bar.update(len(chunk.learners))
-    update_search_index(new_ids, progress=progress)
+        update_search_index(new_ids, progress=progress)
     return ScaleBatch(batch, new_ids)
 
 

@@ -1,29 +1,650 @@
+"""Course search: French-aware matching, ranking, availability at request time, facets."""
+
 from __future__ import annotations
 
-import pytest
+import datetime
+import itertools
+from dataclasses import replace
+from typing import Any
 
-from sankore.catalog.search import course_search
-from sankore.catalog.search_params import CourseSearchParams
-from sankore.catalog.tests.factories import CourseFactory, CourseRunFactory
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sankore.catalog import services
+from sankore.catalog.models import Course, Level, RunState
+from sankore.catalog.search import (
+    CourseSearchResult,
+    FacetOption,
+    course_search,
+    search_index_rebuild,
+    search_index_refresh_states,
+)
+from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
+from sankore.catalog.tests.factories import (
+    CourseFactory,
+    CourseRunFactory,
+    DisciplineFactory,
+    LanguageFactory,
+    TeacherFactory,
+)
+from sankore.institutions.tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def test_smoke() -> None:
-    CourseRunFactory(course=CourseFactory(title="Introduction à l'économie du développement"))
-    CourseRunFactory(course=CourseFactory(title="Chimie organique"), archived=True)
-    CourseFactory(title="École sans session")
-
-    result = course_search(params=CourseSearchParams(q="economique"))
-    assert [c.title for c in result.courses] == ["Introduction à l'économie du développement"]
-    result = course_search(params=CourseSearchParams())
-    assert [c.title for c in result.courses] == ["Introduction à l'économie du développement", "Chimie organique", "École sans session"]
-    print(result.facets)
-    result = course_search(params=CourseSearchParams(availability=("archivee",)))
-    assert [c.title for c in result.courses] == ["Chimie organique"]
-    print(result.facets)
+DAY = datetime.timedelta(days=1)
 
 
-def test_vendor() -> None:
-    from django.db import connection
-    print("VENDOR", connection.vendor, connection.settings_dict["NAME"])
+def titles(result: CourseSearchResult) -> list[str]:
+    return [course.title for course in result.courses]
+
+
+def search(q: str = "", **selections: tuple[str, ...]) -> CourseSearchResult:
+    return course_search(params=CourseSearchParams(q=q, **selections), page_size=50)
+
+
+def counts(result: CourseSearchResult, facet: str) -> dict[str, int]:
+    return {option.value: option.count for option in result.facets[facet]}
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+def test_a_query_without_accents_or_capitals_finds_the_accented_title() -> None:
+    CourseFactory(title="École numérique et société")
+    CourseFactory(title="Chimie organique")
+
+    assert titles(search("ecole")) == ["École numérique et société"]
+    assert titles(search("ÉCOLE NUMÉRIQUE")) == ["École numérique et société"]
+
+
+def test_a_query_finds_other_forms_of_the_same_word() -> None:
+    CourseFactory(title="Introduction à l'économie du développement")
+    CourseFactory(title="Mathématique financière")
+    CourseFactory(title="Chimie organique")
+
+    assert titles(search("economique")) == ["Introduction à l'économie du développement"]
+    assert titles(search("mathematiques")) == ["Mathématique financière"]
+
+
+def test_every_word_of_the_query_must_match() -> None:
+    CourseFactory(title="Économie de la santé")
+    CourseFactory(title="Économie agricole")
+    CourseFactory(title="Santé publique")
+
+    assert titles(search("economie sante")) == ["Économie de la santé"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [
+        ("code", "MOOC-AGRO-7", "agro"),
+        ("summary", "Comprendre la photosynthèse.", "photosynthese"),
+        ("description", "Nous étudierons la mangrove.", "mangroves"),
+        ("learning_outcomes", "Décrire un écosystème lagunaire", "lagunaire"),
+        ("prerequisites", "Notions de thermodynamique", "thermodynamique"),
+    ],
+)
+def test_the_course_text_is_searched(field: str, value: str, query: str) -> None:
+    CourseFactory(title="Le cours cherché", **{field: value})
+    CourseFactory(title="Un autre cours")
+
+    assert titles(search(query)) == ["Le cours cherché"]
+
+
+def test_discipline_names_in_both_languages_and_teacher_names_are_searched() -> None:
+    discipline = DisciplineFactory(name_fr="Hydrologie", name_en="Hydrology")
+    teacher = TeacherFactory(full_name="Aminata Traoré")
+    CourseFactory(title="Le cours cherché", disciplines=[discipline], teachers=[teacher])
+    CourseFactory(title="Un autre cours")
+
+    assert titles(search("hydrologie")) == ["Le cours cherché"]
+    assert titles(search("hydrology")) == ["Le cours cherché"]
+    assert titles(search("traore")) == ["Le cours cherché"]
+
+
+def test_institution_names_are_not_part_of_the_course_text() -> None:
+    owner = InstitutionFactory(name="Université Cheikh Anta Diop")
+    CourseFactory(title="Droit constitutionnel", owners=[owner])
+
+    assert titles(search("cheikh")) == []
+
+
+def test_a_title_match_ranks_before_a_description_match() -> None:
+    CourseFactory(title="Histoire ancienne", description="Un détour par la géologie.")
+    CourseFactory(title="Géologie du Sahel", description="Roches et paysages.")
+
+    assert titles(search("geologie")) == ["Géologie du Sahel", "Histoire ancienne"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "économie*",
+        "-économie",
+        "économie OR chimie",
+        "NEAR(économie chimie)",
+        "title:économie",
+        "^économie",
+        "(économie",
+        "économie)",
+        "'; DROP TABLE catalog_course; --",
+        "% _ \\",
+        "🎓 économie 🌍",
+        "économie\x00",
+    ],
+)
+def test_operators_and_symbols_in_a_query_are_plain_text(query: str) -> None:
+    CourseFactory(title="Économie du développement")
+    CourseFactory(title="Chimie organique")
+
+    result = search(query)
+
+    expected = ["Économie du développement"] if "économie" in query else []
+    assert titles(result) == expected
+    assert Course.objects.count() == 2
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=200))
+def test_any_text_is_a_valid_query(query: str) -> None:
+    result = course_search(params=CourseSearchParams(q=query))
+
+    assert result.total == len(result.courses)
+
+
+def test_a_query_of_stop_words_only_lists_every_course() -> None:
+    CourseFactory(title="Chimie organique")
+    CourseFactory(title="Botanique")
+
+    assert titles(search("de la")) == ["Botanique", "Chimie organique"]
+
+
+# --- Publication and index upkeep ------------------------------------------------------------
+
+
+def test_only_published_courses_are_found() -> None:
+    CourseFactory(title="Géologie publiée")
+    CourseFactory(title="Géologie en brouillon", is_published=False)
+
+    assert titles(search("geologie")) == ["Géologie publiée"]
+
+
+def test_the_index_follows_a_course_update() -> None:
+    course = CourseFactory(title="Botanique")
+
+    services.course_update(course=course, title="Zoologie")
+
+    assert titles(search("botanique")) == []
+    assert titles(search("zoologie")) == ["Zoologie"]
+
+
+def test_an_unpublished_course_leaves_the_index_and_comes_back_when_published() -> None:
+    course = CourseFactory(title="Botanique")
+
+    services.course_update(course=course, is_published=False)
+    assert titles(search("botanique")) == []
+
+    services.course_update(course=course, is_published=True)
+    assert titles(search("botanique")) == ["Botanique"]
+
+
+def test_a_deleted_course_leaves_the_index() -> None:
+    kept = CourseFactory(title="Botanique appliquée")
+    deleted = CourseFactory(title="Botanique générale")
+
+    services.course_delete(course=deleted)
+
+    assert titles(search("botanique")) == ["Botanique appliquée"]
+    assert search().total == 1
+    assert kept.pk
+
+
+def test_a_course_deleted_outside_the_services_also_leaves_the_index() -> None:
+    CourseFactory(title="Botanique générale")
+
+    Course.objects.all().delete()
+
+    assert titles(search("botanique")) == []
+    assert search().total == 0
+
+
+def test_a_renamed_discipline_is_searched_under_its_new_name() -> None:
+    discipline = DisciplineFactory(name_fr="Pédologie", name_en="Soil science")
+    CourseFactory(title="Le cours cherché", disciplines=[discipline])
+
+    services.discipline_update(discipline=discipline, name_fr="Science des sols")
+
+    assert titles(search("pedologie")) == []
+    assert titles(search("sols")) == ["Le cours cherché"]
+
+
+def test_rebuilding_the_index_indexes_every_published_course() -> None:
+    CourseFactory(title="Botanique")
+    CourseFactory(title="Zoologie")
+    CourseFactory(title="Brouillon", is_published=False)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_course_search")
+
+    indexed = search_index_rebuild()
+
+    assert indexed == 2
+    assert titles(search()) == ["Botanique", "Zoologie"]
+
+
+# --- Availability ----------------------------------------------------------------------------
+
+
+def run_at(
+    course: Course,
+    now: datetime.datetime,
+    *,
+    enrolment: tuple[int, int | None],
+    session: tuple[int, int | None],
+    is_published: bool = True,
+) -> None:
+    """A session whose enrolment and teaching start/end so many days from ``now``."""
+    enrolment_start, enrolment_end = enrolment
+    start, end = session
+    CourseRunFactory(
+        course=course,
+        enrolment_start=now + enrolment_start * DAY,
+        enrolment_end=None if enrolment_end is None else now + enrolment_end * DAY,
+        start=now + start * DAY,
+        end=None if end is None else now + end * DAY,
+        is_published=is_published,
+    )
+
+
+@pytest.fixture
+def catalog_by_state() -> datetime.datetime:
+    """Five courses, one per availability, named so that titles alone would sort them wrong."""
+    now = timezone.now()
+    run_at(CourseFactory(title="E ouverte"), now, enrolment=(-5, 10), session=(3, 40))
+    run_at(CourseFactory(title="D à venir"), now, enrolment=(5, 20), session=(25, 60))
+    run_at(CourseFactory(title="C en cours"), now, enrolment=(-40, -5), session=(-10, 30))
+    run_at(CourseFactory(title="B archivée"), now, enrolment=(-130, -90), session=(-100, -50))
+    CourseFactory(title="A sans session")
+    return now
+
+
+def test_without_a_query_courses_come_by_availability_then_title(
+    catalog_by_state: datetime.datetime,
+) -> None:
+    result = search()
+
+    assert titles(result) == [
+        "E ouverte",
+        "D à venir",
+        "C en cours",
+        "B archivée",
+        "A sans session",
+    ]
+    assert [course.availability for course in result.courses] == [
+        RunState.OPEN,
+        RunState.UPCOMING,
+        RunState.ONGOING,
+        RunState.ARCHIVED,
+        None,
+    ]
+
+
+def test_availability_is_computed_at_the_time_of_the_request(
+    catalog_by_state: datetime.datetime,
+) -> None:
+    later = catalog_by_state + 12 * DAY  # « E » closed enrolment, « D » opened it
+
+    result = course_search(params=CourseSearchParams(), now=later)
+
+    assert titles(result) == [
+        "D à venir",
+        "E ouverte",
+        "C en cours",
+        "B archivée",
+        "A sans session",
+    ]
+    assert [course.availability for course in result.courses][:2] == [
+        RunState.OPEN,
+        RunState.ONGOING,
+    ]
+    assert counts(result, "availability") == {"ouverte": 1, "en-cours": 2, "archivee": 1}
+    assert course_search(params=CourseSearchParams(availability=("ouverte",)), now=later).courses[
+        0
+    ].title == ("D à venir")
+
+
+def test_refreshing_the_snapshots_keeps_the_same_results(
+    catalog_by_state: datetime.datetime,
+) -> None:
+    later = catalog_by_state + 12 * DAY
+    before = course_search(params=CourseSearchParams(), now=later)
+
+    refreshed = search_index_refresh_states(now=later)
+
+    after = course_search(params=CourseSearchParams(), now=later)
+    assert refreshed == 2
+    assert titles(after) == titles(before)
+    assert after.facets == before.facets
+
+
+def test_unpublished_sessions_do_not_count_for_availability() -> None:
+    now = timezone.now()
+    course = CourseFactory(title="Botanique")
+    run_at(course, now, enrolment=(-5, 10), session=(3, 40), is_published=False)
+    run_at(course, now, enrolment=(-130, -90), session=(-100, -50))
+
+    result = search(availability=("ouverte",))
+
+    assert titles(result) == []
+    assert counts(result, "availability") == {"archivee": 1}
+    assert search().courses[0].availability == RunState.ARCHIVED
+
+
+def test_with_a_query_relevance_comes_before_availability() -> None:
+    now = timezone.now()
+    run_at(
+        CourseFactory(title="Chimie", description="géologie"),
+        now,
+        enrolment=(-5, 10),
+        session=(3, 40),
+    )
+    CourseFactory(title="Géologie")
+
+    assert titles(search("geologie")) == ["Géologie", "Chimie"]
+
+
+# --- Facets ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalog() -> dict[str, Any]:
+    """A small catalog with every facet varied."""
+    fr = LanguageFactory(code="fr", name_fr="Français", name_en="French")
+    en = LanguageFactory(code="en", name_fr="Anglais", name_en="English")
+    sciences = DisciplineFactory(slug="sciences", name_fr="Sciences", name_en="Science")
+    biology = DisciplineFactory(
+        slug="biologie", name_fr="Biologie", name_en="Biology", parent=sciences
+    )
+    chemistry = DisciplineFactory(
+        slug="chimie", name_fr="Chimie", name_en="Chemistry", parent=sciences
+    )
+    law = DisciplineFactory(slug="droit", name_fr="Droit", name_en="Law")
+    dakar = InstitutionFactory(
+        slug="ucad", name="Université Cheikh Anta Diop", country="SN", region="afrique-ouest"
+    )
+    thies = InstitutionFactory(
+        slug="uidt", name="Université de Thiès", country="SN", region="afrique-ouest"
+    )
+    lyon = InstitutionFactory(
+        slug="lyon", name="Université de Lyon", country="FR", region="europe-ouest"
+    )
+    now = timezone.now()
+    courses = {
+        "bio": CourseFactory(
+            title="Biologie cellulaire",
+            languages=[fr],
+            disciplines=[biology],
+            owners=[dakar, thies],
+            level=Level.INTRODUCTORY,
+        ),
+        "biochem": CourseFactory(
+            title="Biochimie",
+            languages=[fr, en],
+            disciplines=[biology, chemistry],
+            owners=[lyon],
+            level=Level.ADVANCED,
+            offers_certificate=True,
+        ),
+        "chem": CourseFactory(
+            title="Chimie verte",
+            languages=[en],
+            disciplines=[chemistry],
+            owners=[dakar],
+            level=Level.INTERMEDIATE,
+            offers_attestation=False,
+            ects_credits=3,
+        ),
+        "law": CourseFactory(
+            title="Droit de l'environnement",
+            languages=[fr],
+            disciplines=[law],
+            owners=[lyon, dakar],
+            level=Level.INTRODUCTORY,
+            ects_credits=5,
+        ),
+        "sciences": CourseFactory(
+            title="Sciences pour tous",
+            languages=[fr],
+            disciplines=[sciences],
+            owners=[thies],
+            level=Level.INTRODUCTORY,
+        ),
+    }
+    run_at(courses["bio"], now, enrolment=(-5, 10), session=(3, 40))
+    run_at(courses["biochem"], now, enrolment=(5, 20), session=(25, 60))
+    run_at(courses["chem"], now, enrolment=(-5, 10), session=(3, 40))
+    run_at(courses["chem"], now, enrolment=(-130, -90), session=(-100, -50))
+    run_at(courses["law"], now, enrolment=(-40, -5), session=(-10, 30))
+    return courses
+
+
+def test_every_facet_counts_the_matching_courses(catalog: dict[str, Any]) -> None:
+    result = search()
+
+    assert result.total == 5
+    assert counts(result, "availability") == {
+        "ouverte": 2,
+        "a-venir": 1,
+        "en-cours": 1,
+        "archivee": 1,
+    }
+    assert counts(result, "discipline") == {"sciences": 4, "biologie": 2, "chimie": 2, "droit": 1}
+    assert counts(result, "language") == {"fr": 4, "en": 2}
+    assert counts(result, "level") == {"introductif": 3, "intermediaire": 1, "avance": 1}
+    assert counts(result, "recognition") == {"attestation": 4, "certificat": 1, "ects": 2}
+    assert counts(result, "institution") == {"ucad": 3, "lyon": 2, "uidt": 2}
+    assert counts(result, "country") == {"SN": 4, "FR": 2}
+    assert counts(result, "region") == {"afrique-ouest": 4, "europe-ouest": 2}
+
+
+def test_facet_options_carry_labels_in_the_current_language(catalog: dict[str, Any]) -> None:
+    result = search(country=("SN",))
+
+    assert result.facets["country"] == [
+        FacetOption("SN", "Sénégal", 4, True),
+        FacetOption("FR", "France", 2, False),
+    ]
+    assert result.facets["discipline"] == [
+        FacetOption("sciences", "Sciences", 3, False, 0),
+        FacetOption("biologie", "Biologie", 1, False, 1),
+        FacetOption("chimie", "Chimie", 1, False, 1),
+        FacetOption("droit", "Droit", 1, False, 0),
+    ]
+    with translation.override("en"):
+        english = search()
+    assert [o.label for o in english.facets["language"]] == ["French", "English"]
+    assert [o.label for o in english.facets["country"]] == ["Senegal", "France"]
+    assert english.facets["availability"][0].label == "Inscriptions ouvertes" or (
+        english.facets["availability"][0].label == "Open for enrolment"
+    )
+
+
+@pytest.mark.parametrize(
+    ("selections", "expected"),
+    [
+        (
+            {"discipline": ("sciences",)},
+            ["Biochimie", "Biologie cellulaire", "Chimie verte", "Sciences pour tous"],
+        ),
+        ({"discipline": ("chimie",)}, ["Biochimie", "Chimie verte"]),
+        (
+            {"discipline": ("droit", "biologie")},
+            ["Biologie cellulaire", "Biochimie", "Droit de l'environnement"],
+        ),
+        ({"language": ("en",)}, ["Chimie verte", "Biochimie"]),
+        (
+            {"level": ("introductif",)},
+            ["Biologie cellulaire", "Droit de l'environnement", "Sciences pour tous"],
+        ),
+        ({"level": ("avance", "intermediaire")}, ["Chimie verte", "Biochimie"]),
+        ({"institution": ("uidt",)}, ["Biologie cellulaire", "Sciences pour tous"]),
+        ({"country": ("FR",)}, ["Biochimie", "Droit de l'environnement"]),
+        (
+            {"region": ("afrique-ouest",)},
+            [
+                "Biologie cellulaire",
+                "Chimie verte",
+                "Droit de l'environnement",
+                "Sciences pour tous",
+            ],
+        ),
+        ({"availability": ("archivee",)}, ["Chimie verte"]),
+        ({"availability": ("a-venir", "en-cours")}, ["Biochimie", "Droit de l'environnement"]),
+        ({"recognition": ("certificat",)}, ["Biochimie"]),
+        ({"recognition": ("ects",)}, ["Chimie verte", "Droit de l'environnement"]),
+        ({"recognition": ("attestation",), "language": ("en",)}, ["Biochimie"]),
+    ],
+)
+def test_each_facet_filters_values_or_ed_facets_and_ed(
+    catalog: dict[str, Any], selections: dict[str, tuple[str, ...]], expected: list[str]
+) -> None:
+    result = search(**selections)
+
+    assert titles(result) == expected
+    assert result.total == len(expected)
+
+
+def test_a_selected_value_is_shown_even_without_results(catalog: dict[str, Any]) -> None:
+    result = search("droit", language=("en",))
+
+    assert result.total == 0
+    assert result.facets["language"] == [FacetOption("en", "Anglais", 0, True)]
+    assert result.facets["level"] == []
+
+
+def all_single_selections() -> list[tuple[str, str]]:
+    return [("availability", value) for value in ("ouverte", "a-venir", "en-cours", "archivee")] + [
+        ("discipline", "sciences"),
+        ("discipline", "chimie"),
+        ("language", "en"),
+        ("level", "introductif"),
+        ("recognition", "ects"),
+        ("institution", "ucad"),
+        ("country", "FR"),
+        ("region", "afrique-ouest"),
+    ]
+
+
+def assert_counts_are_what_selecting_gives(params: CourseSearchParams) -> None:
+    result = course_search(params=params)
+    for facet in FACET_NAMES:
+        for option in result.facets[facet]:
+            alone = replace(params, **{facet: (option.value,)})
+            assert course_search(params=alone).total == option.count, (facet, option, params)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        {},
+        {"q": "chimie"},
+        *({facet: (value,)} for facet, value in all_single_selections()),
+        *(
+            {first[0]: (first[1],), second[0]: (second[1],)}
+            for first, second in itertools.combinations(all_single_selections(), 2)
+            if first[0] != second[0]
+        ),
+    ][::5],
+)
+def test_a_value_selected_alone_gives_exactly_its_displayed_count(
+    catalog: dict[str, Any], base: dict[str, Any]
+) -> None:
+    assert_counts_are_what_selecting_gives(CourseSearchParams(**base))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    selections=st.fixed_dictionaries(
+        {},
+        optional={
+            facet: st.lists(st.sampled_from(values), unique=True, min_size=1).map(tuple)
+            for facet, values in {
+                "availability": ["ouverte", "a-venir", "en-cours", "archivee"],
+                "discipline": ["sciences", "biologie", "chimie", "droit"],
+                "language": ["fr", "en"],
+                "level": ["introductif", "intermediaire", "avance"],
+                "recognition": ["attestation", "certificat", "ects"],
+                "institution": ["ucad", "uidt", "lyon"],
+                "country": ["SN", "FR"],
+                "region": ["afrique-ouest", "europe-ouest"],
+            }.items()
+        },
+    ),
+    q=st.sampled_from(["", "chimie", "biologie cellulaire", "droit"]),
+)
+def test_disjunctive_counts_hold_for_any_selection(
+    catalog: dict[str, Any], selections: dict[str, tuple[str, ...]], q: str
+) -> None:
+    assert_counts_are_what_selecting_gives(CourseSearchParams(q=q, **selections))
+
+
+def test_counts_follow_a_catalog_write(catalog: dict[str, Any]) -> None:
+    assert counts(search(), "level")["avance"] == 1
+
+    services.course_update(course=catalog["bio"], level=Level.ADVANCED)
+
+    assert counts(search(), "level") == {"introductif": 2, "intermediaire": 1, "avance": 2}
+
+
+# --- Pages and queries -----------------------------------------------------------------------
+
+
+def test_pages_split_the_results(catalog: dict[str, Any]) -> None:
+    params = CourseSearchParams()
+
+    first = course_search(params=params, page=1, page_size=2)
+    last = course_search(params=params, page=3, page_size=2)
+    beyond = course_search(params=params, page=4, page_size=2)
+
+    assert (first.total, first.num_pages, first.has_previous, first.has_next) == (5, 3, False, True)
+    assert titles(first) == ["Biologie cellulaire", "Chimie verte"]
+    assert titles(last) == ["Droit de l'environnement"]
+    assert (last.has_previous, last.has_next) == (True, False)
+    assert titles(beyond) == []
+
+
+def test_each_course_comes_with_what_a_result_card_shows(
+    catalog: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    result = search()
+
+    with django_assert_num_queries(0):
+        for course in result.courses:
+            list(course.owners.all())
+            list(course.languages.all())
+            list(course.disciplines.all())
+            assert course.featured_run in [*course.published_runs, None]
+    chem = next(course for course in result.courses if course.title == "Chimie verte")
+    assert chem.featured_run.state_at(result.now) == RunState.OPEN
+    assert chem.availability == RunState.OPEN
+
+
+@pytest.mark.parametrize("page_size", [1, 20])
+def test_a_search_runs_the_same_queries_whatever_the_page_size(
+    catalog: dict[str, Any], page_size: int, django_assert_num_queries: Any
+) -> None:
+    # Taxonomy, index state, counts, page, courses and their 4 relations, 2 facet labels.
+    with django_assert_num_queries(11):
+        course_search(params=CourseSearchParams(q="", level=("introductif",)), page_size=page_size)
+
+    # Counts come from the cache while nothing changed.
+    with django_assert_num_queries(10):
+        course_search(params=CourseSearchParams(q="", level=("introductif",)), page_size=page_size)
