@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TranslatedNameMixin(models.Model):
@@ -157,8 +158,8 @@ class Course(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("cours")
-        verbose_name_plural = _("cours")
+        verbose_name = pgettext_lazy("one course", "cours")
+        verbose_name_plural = pgettext_lazy("several courses", "cours")
         ordering = ["title"]
 
     def __str__(self) -> str:

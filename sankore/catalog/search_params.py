@@ -9,8 +9,8 @@ for the user.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -22,9 +22,9 @@ from sankore.core.errors import ServiceError
 from sankore.institutions.geography import Region
 from sankore.institutions.models import Institution
 
-# Deeper pages are refused: nobody reads them and deep OFFSETs cost the database.
+# Deeper pages are refused: nobody reads them, and deep offsets cost the database.
 MAX_PAGE = 10_000
-# Enough for any real selection; bounds the size of the SQL a search builds.
+# More than any real selection; it bounds the size of the SQL a search builds.
 MAX_VALUES_PER_FACET = 50
 
 FACET_NAMES: tuple[str, ...] = (
@@ -38,6 +38,7 @@ FACET_NAMES: tuple[str, ...] = (
     "region",
 )
 
+# How messages name each facet.
 FACET_TITLES = {
     "availability": _("disponibilité"),
     "discipline": _("discipline"),
@@ -49,7 +50,44 @@ FACET_TITLES = {
     "region": _("région"),
 }
 
-_INTEGER = re.compile(r"^[0-9]{1,9}$")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+# Slugs and language codes: anything else is unknown without asking the database (which may
+# refuse some characters outright, as PostgreSQL does NUL).
+_IDENTIFIER = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+# Unknown values are echoed in the message, shortened: they are user input.
+_ECHOED_LENGTH = 40
+
+# Country codes are written in capitals (ISO 3166), the fixed lists' values in lower case.
+_NORMALISE: dict[str, Callable[[str], str]] = {
+    "country": str.upper,
+    "availability": str.lower,
+    "level": str.lower,
+    "recognition": str.lower,
+    "region": str.lower,
+}
+
+
+def _identifiers(values: list[str]) -> list[str]:
+    return [value for value in values if _IDENTIFIER.fullmatch(value)]
+
+
+# For each facet, which of the given values exist (one query for those kept in the database).
+_KNOWN: dict[str, Callable[[list[str]], set[str]]] = {
+    "availability": lambda values: set(values) & set(RunState.values),
+    "level": lambda values: set(values) & set(Level.values),
+    "recognition": lambda values: set(values) & set(Recognition.values),
+    "region": lambda values: set(values) & set(Region.values),
+    "country": lambda values: {value for value in values if value in countries},
+    "discipline": lambda values: set(
+        Discipline.objects.filter(slug__in=_identifiers(values)).values_list("slug", flat=True)
+    ),
+    "language": lambda values: set(
+        Language.objects.filter(code__in=_identifiers(values)).values_list("code", flat=True)
+    ),
+    "institution": lambda values: set(
+        Institution.objects.filter(slug__in=_identifiers(values)).values_list("slug", flat=True)
+    ),
+}
 
 
 class SearchParamsError(ServiceError):
@@ -76,100 +114,69 @@ class CourseSearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return any(self.selected(name) for name in FACET_NAMES)
+        return any(self.selected(facet) for facet in FACET_NAMES)
 
 
 class QueryParams(Protocol):
-    def getlist(self, key: str, default: Any = ..., /) -> list[str]: ...
+    """What the parser reads: a Django ``QueryDict`` (``request.GET``) or the like."""
 
-    def get(self, key: str, default: Any = ..., /) -> Any: ...
+    def getlist(self, key: str, default: Any = ..., /) -> list[Any]: ...
 
 
-def _values(query: QueryParams | Mapping[str, Any], name: str) -> list[str]:
-    raw: Iterable[Any]
+def _raw_values(query: QueryParams | Mapping[str, Any], name: str) -> list[str]:
     if hasattr(query, "getlist"):
-        raw = query.getlist(name)
-    else:
-        found = query.get(name)
-        raw = [] if found is None else ([found] if isinstance(found, str) else found)
-    values: list[str] = []
-    for item in raw:
-        for part in str(item).split(","):
-            part = part.strip()
-            if part and part not in values:
-                values.append(part)
-    return values
+        return [str(value) for value in query.getlist(name)]
+    found = query.get(name)
+    if found is None:
+        return []
+    return [found] if isinstance(found, str) else [str(value) for value in found]
+
+
+def _facet_values(query: QueryParams | Mapping[str, Any], name: str) -> list[str]:
+    """Repeated and comma-separated values, trimmed, without empties or repeats."""
+    normalise = _NORMALISE.get(name, str)
+    values = (
+        normalise(part.strip()) for raw in _raw_values(query, name) for part in raw.split(",")
+    )
+    return list(dict.fromkeys(value for value in values if value))
 
 
 def _last(query: QueryParams | Mapping[str, Any], name: str) -> str | None:
-    if hasattr(query, "getlist"):
-        found = query.getlist(name)
-        return str(found[-1]) if found else None
-    value = query.get(name)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return str(value[-1]) if isinstance(value, Sequence) and value else None
+    values = _raw_values(query, name)
+    return values[-1] if values else None
 
 
-def _existing(
-    model_values: Callable[[list[str]], Iterable[str]],
-) -> Callable[[list[str]], set[str]]:
-    return lambda values: set(model_values(values))
-
-
-# For each facet: how to normalise a value, and which of the given values exist.
-_NORMALISE: dict[str, Callable[[str], str]] = {
-    "country": str.upper,
-    "language": str.lower,
-    "level": str.lower,
-    "availability": str.lower,
-    "recognition": str.lower,
-    "region": str.lower,
-}
-
-_KNOWN: dict[str, Callable[[list[str]], set[str]]] = {
-    "availability": lambda values: set(values) & set(RunState.values),
-    "level": lambda values: set(values) & set(Level.values),
-    "recognition": lambda values: set(values) & set(Recognition.values),
-    "region": lambda values: set(values) & set(Region.values),
-    "country": lambda values: {value for value in values if value in countries},
-    "discipline": _existing(
-        lambda values: Discipline.objects.filter(slug__in=values).values_list("slug", flat=True)
-    ),
-    "language": _existing(
-        lambda values: Language.objects.filter(code__in=values).values_list("code", flat=True)
-    ),
-    "institution": _existing(
-        lambda values: Institution.objects.filter(slug__in=values).values_list("slug", flat=True)
-    ),
-}
-
-
-def _positive_int(raw: str | None, *, default: int, low: int, high: int) -> int | None:
-    """The integer in ``raw`` if it is one within bounds, ``default`` if absent, else None."""
-    if raw is None or raw.strip() == "":
+def _integer(raw: str | None, *, default: int, low: int, high: int) -> int | None:
+    """The integer in ``raw`` if it is one from ``low`` to ``high``, ``default`` if there is
+    none, else None."""
+    if raw is None or not raw.strip():
         return default
-    raw = raw.strip()
-    if not _INTEGER.match(raw):
+    if not _INTEGER.fullmatch(raw.strip()):
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+def _unknown_values(name: str, values: list[str]) -> list[str]:
+    known = _KNOWN[name](values)
+    return [value for value in values if value not in known]
+
+
+def _echo(values: Iterable[str]) -> str:
+    return ", ".join(value[:_ECHOED_LENGTH] for value in values)
 
 
 def parse_course_search_params(
     query_dict: QueryParams | Mapping[str, Any],
 ) -> tuple[CourseSearchParams, int, int]:
     """The search, page number and page size a query string asks for, or a SearchParamsError."""
-    page = _positive_int(_last(query_dict, "page"), default=1, low=1, high=MAX_PAGE)
+    page = _integer(_last(query_dict, "page"), default=1, low=1, high=MAX_PAGE)
     if page is None:
         raise SearchParamsError(
-            _("Le numéro de page doit être un nombre entier entre 1 et %(max)s.")
-            % {"max": MAX_PAGE},
+            _("Le numéro de page doit être un nombre entier de 1 à %(max)s.") % {"max": MAX_PAGE},
             code="invalid_page",
         )
-    page_size = _positive_int(
+    page_size = _integer(
         _last(query_dict, "page_size"),
         default=settings.API_PAGE_SIZE_DEFAULT,
         low=1,
@@ -177,7 +184,7 @@ def parse_course_search_params(
     )
     if page_size is None:
         raise SearchParamsError(
-            _("La taille de page doit être un nombre entier entre 1 et %(max)s.")
+            _("La taille de page doit être un nombre entier de 1 à %(max)s.")
             % {"max": settings.API_PAGE_SIZE_MAX},
             code="invalid_page_size",
         )
@@ -190,29 +197,19 @@ def parse_course_search_params(
         )
     selections: dict[str, tuple[str, ...]] = {}
     for name in FACET_NAMES:
-        normalise = _NORMALISE.get(name)
-        values = _values(query_dict, name)
-        if normalise:
-            values = list(dict.fromkeys(normalise(value) for value in values))
+        values = _facet_values(query_dict, name)
         if len(values) > MAX_VALUES_PER_FACET:
             raise SearchParamsError(
                 _("Trop de valeurs pour le filtre « %(facet)s » : %(max)s au plus.")
                 % {"facet": FACET_TITLES[name], "max": MAX_VALUES_PER_FACET},
                 code="too_many_values",
             )
-        if values:
-            known = _KNOWN[name](values)
-            unknown = [value for value in values if value not in known]
-            if unknown:
-                raise SearchParamsError(
-                    _("Valeur inconnue pour le filtre « %(facet)s » : %(values)s.")
-                    % {"facet": FACET_TITLES[name], "values": ", ".join(unknown[:5])},
-                    code="unknown_facet_value",
-                )
+        unknown = _unknown_values(name, values) if values else []
+        if unknown:
+            raise SearchParamsError(
+                _("Valeur inconnue pour le filtre « %(facet)s » : %(values)s.")
+                % {"facet": FACET_TITLES[name], "values": _echo(unknown[:3])},
+                code="unknown_facet_value",
+            )
         selections[name] = tuple(values)
     return CourseSearchParams(q=q, **selections), page, page_size
-
-
-def course_search_params_fields() -> tuple[str, ...]:
-    """Every field of CourseSearchParams, ``q`` first (for building links)."""
-    return tuple(field.name for field in fields(CourseSearchParams))

@@ -118,6 +118,14 @@ SQLITE_BACKWARDS = [
 ]
 
 
+class UnaccentExtensionOnPostgreSQL(UnaccentExtension):
+    """Django's operation skips other databases going forwards but not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def _run(schema_editor, statements_by_vendor):
     vendor = schema_editor.connection.vendor
     if vendor not in statements_by_vendor:
@@ -140,7 +148,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Skipped on SQLite by Django itself.
-        UnaccentExtension(),
+        UnaccentExtensionOnPostgreSQL(),
         migrations.RunPython(create_search_index, drop_search_index),
     ]

@@ -166,7 +166,7 @@ def test_a_draft_course_is_hidden_from_the_public_but_shown_to_its_team(client: 
     client.force_login(teacher)
     response = client.get(course.get_absolute_url())
     assert response.status_code == 200
-    assert "Ce cours n’est pas publié" in response.content.decode()
+    assert "Ce cours n'est pas publié" in response.content.decode()
 
 
 def test_programme_staff_see_draft_courses(client: Client) -> None:

@@ -1,0 +1,450 @@
+"""The SQL of course search, over the index kept by ``search_index``.
+
+Built from constants and placeholders only: user words reach the database as parameters,
+already reduced to letters and digits (hence the S608 waivers below).
+
+Facet counts are *disjunctive*: a facet counts over the query and every other facet's
+selection, never its own, so ticking one value alone gives exactly the count it showed. They are
+cached while the index is unchanged (its version is bumped by every write, in the write's
+transaction) and every session-state snapshot holds: cached counts are then exactly what a new
+computation would give.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+from sankore.catalog.models import (
+    Course,
+    CourseRun,
+    Discipline,
+    Recognition,
+    RunState,
+    run_state_filters,
+)
+from sankore.catalog.search_index import (
+    INDEX_TABLE,
+    NO_SESSION_RANK,
+    RECOGNITION_BIT,
+    STATE_BIT,
+    STATE_RANK,
+    STATE_TABLE,
+    TEXT_TABLE,
+    fts_query,
+)
+from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
+from sankore.institutions.models import Institution
+
+FACET_CACHE_SECONDS = 600
+
+_COURSE_LANGUAGES = Course.languages.through._meta.db_table
+_COURSE_DISCIPLINES = Course.disciplines.through._meta.db_table
+_COURSE_OWNERS = Course.owners.through._meta.db_table
+_RUNS = CourseRun._meta.db_table
+_DISCIPLINES = Discipline._meta.db_table
+_INSTITUTIONS = Institution._meta.db_table
+
+
+# --- Fragments -------------------------------------------------------------------------------
+
+
+class Sql(NamedTuple):
+    text: str
+    params: list[Any]
+
+
+def all_of(parts: Iterable[Sql]) -> Sql:
+    parts = list(parts)
+    if not parts:
+        return Sql("1 = 1", [])
+    return Sql(
+        " AND ".join(f"({part.text})" for part in parts),
+        [param for part in parts for param in part.params],
+    )
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _masks_with_any(bits: int, width: int) -> list[int]:
+    # ``column IN (masks)`` rather than ``column & bits <> 0``: the planner can estimate it.
+    return [mask for mask in range(1, 1 << width) if mask & bits]
+
+
+class IndexState(NamedTuple):
+    version: int
+    valid_from: datetime.datetime | None
+    valid_until: datetime.datetime | None
+
+    def holds_at(self, now: datetime.datetime) -> bool:
+        """Whether every course's snapshot of session states is exact at ``now``."""
+        return (self.valid_from is None or self.valid_from <= now) and (
+            self.valid_until is None or now < self.valid_until
+        )
+
+
+def _as_datetime(value: Any) -> datetime.datetime | None:
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(str(value))  # SQLite returns its text, in UTC
+    return None if parsed is None else parsed.replace(tzinfo=datetime.UTC)
+
+
+def index_state(cursor: Any) -> IndexState:
+    cursor.execute(
+        f"SELECT (SELECT version FROM {STATE_TABLE} WHERE id = 1), "  # noqa: S608 (constants)
+        f"(SELECT MAX(states_from) FROM {INDEX_TABLE}), "
+        f"(SELECT MIN(states_until) FROM {INDEX_TABLE})"
+    )
+    version, valid_from, valid_until = cursor.fetchone()
+    return IndexState(int(version), _as_datetime(valid_from), _as_datetime(valid_until))
+
+
+class StateColumns(NamedTuple):
+    states: Sql  # bit mask of the states of a course's published sessions
+    availability: Sql  # rank of its best state (open first, no session last)
+
+
+def _live_states(now: datetime.datetime, *, aggregate: str, values: dict[RunState, int]) -> Sql:
+    """``aggregate`` (``MIN({})``…) over a course's published sessions of a number per state
+    at ``now``, the states being the conditions of ``run_state_filters``."""
+    whens, params = [], []
+    for state, condition in run_state_filters(now).items():
+        query = CourseRun.objects.filter(condition).query
+        sql, sql_params = query.get_compiler(connection=connection).compile(query.where)
+        whens.append(f"WHEN {sql} THEN {values[state]:d}")
+        params += sql_params
+    case = f"CASE {' '.join(whens)} ELSE NULL END"
+    return Sql(
+        f"(SELECT {aggregate.format(case)} FROM {_RUNS} "  # noqa: S608 (constants)
+        f"WHERE {_RUNS}.course_id = s.course_id AND {_RUNS}.is_published)",
+        params,
+    )
+
+
+def state_columns(now: datetime.datetime, *, snapshots_hold: bool) -> StateColumns:
+    if snapshots_hold:
+        return StateColumns(Sql("s.states", []), Sql("s.availability", []))
+    # Rows whose snapshot does not hold at ``now`` are computed from their sessions.
+    at = connection.ops.adapt_datetimefield_value(now)
+    holds = (
+        "(s.states_from IS NULL OR s.states_from <= %s) "
+        "AND (s.states_until IS NULL OR s.states_until > %s)"
+    )
+    mask = _live_states(now, aggregate="SUM(DISTINCT {})", values=STATE_BIT)
+    rank = _live_states(now, aggregate="MIN({})", values=STATE_RANK)
+    return StateColumns(
+        Sql(
+            f"CASE WHEN {holds} THEN s.states ELSE COALESCE({mask.text}, 0) END",
+            [at, at, *mask.params],
+        ),
+        Sql(
+            f"CASE WHEN {holds} THEN s.availability "
+            f"ELSE COALESCE({rank.text}, {NO_SESSION_RANK}) END",
+            [at, at, *rank.params],
+        ),
+    )
+
+
+class TextMatch(NamedTuple):
+    source: Sql  # the FROM clause, the index as ``s``
+    condition: Sql
+
+
+def text_match(words: Sequence[str]) -> TextMatch:
+    if not words:
+        return TextMatch(Sql(f"{INDEX_TABLE} s", []), Sql("1 = 1", []))
+    if connection.vendor == "postgresql":
+        # The query in the FROM clause: computed once, not once per row as it would be in the
+        # select list (plainto_tsquery and unaccent are only STABLE).
+        return TextMatch(
+            Sql(
+                f"{INDEX_TABLE} s CROSS JOIN plainto_tsquery('french', unaccent(%s)) AS query",
+                [" ".join(words)],
+            ),
+            Sql("s.document @@ query", []),
+        )
+    return TextMatch(
+        Sql(f"{INDEX_TABLE} s", []),
+        Sql(
+            f"s.course_id IN (SELECT rowid FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH %s)",  # noqa: S608
+            [fts_query(words)],
+        ),
+    )
+
+
+# Facets in link tables filter with a correlated EXISTS: a probe of the link table's
+# (course_id, …) index per row, so a sorted scan can stop after one page, and no set of ids is
+# built for a value that most courses have.
+
+
+def _in_links(table: str, column: str, values: Sequence[Any]) -> Sql:
+    return Sql(
+        f"EXISTS (SELECT 1 FROM {table} x WHERE x.course_id = s.course_id "  # noqa: S608
+        f"AND x.{column} IN ({_placeholders(values)}))",
+        list(values),
+    )
+
+
+def _owned_by(column: str, values: Sequence[str]) -> Sql:
+    return Sql(
+        f"EXISTS (SELECT 1 FROM {_COURSE_OWNERS} co "  # noqa: S608 (constants)
+        f"JOIN {_INSTITUTIONS} i ON i.id = co.institution_id WHERE co.course_id = s.course_id "
+        f"AND i.{column} IN ({_placeholders(values)}))",
+        list(values),
+    )
+
+
+def facet_filters(
+    params: CourseSearchParams, discipline_ids: list[int], columns: StateColumns
+) -> dict[str, Sql]:
+    """The condition on ``s`` of each facet with a selection (its values OR-ed);
+    ``discipline_ids``: the selected disciplines and all their descendants."""
+    filters: dict[str, Sql] = {}
+    if params.availability:
+        bits = sum(STATE_BIT[RunState(value)] for value in params.availability)
+        masks = _masks_with_any(bits, len(STATE_BIT))
+        filters["availability"] = Sql(
+            f"{columns.states.text} IN ({_placeholders(masks)})", [*columns.states.params, *masks]
+        )
+    if params.discipline:
+        ids = discipline_ids or [0]
+        filters["discipline"] = _in_links(_COURSE_DISCIPLINES, "discipline_id", ids)
+    if params.language:
+        filters["language"] = _in_links(_COURSE_LANGUAGES, "language_id", params.language)
+    if params.level:
+        filters["level"] = Sql(f"s.level IN ({_placeholders(params.level)})", list(params.level))
+    if params.recognition:
+        bits = sum(RECOGNITION_BIT[Recognition(value)] for value in params.recognition)
+        masks = _masks_with_any(bits, len(RECOGNITION_BIT))
+        filters["recognition"] = Sql(f"s.recognitions IN ({_placeholders(masks)})", masks)
+    for facet, column in (("institution", "slug"), ("country", "country"), ("region", "region")):
+        if params.selected(facet):
+            filters[facet] = _owned_by(column, params.selected(facet))
+    return filters
+
+
+# --- Counts ----------------------------------------------------------------------------------
+
+# Each discipline with itself and its ancestors (depth-bounded against a cycle).
+_TREE = (
+    "WITH RECURSIVE tree(id, ancestor, depth) AS ("  # noqa: S608
+    f"SELECT id, id, 0 FROM {_DISCIPLINES} UNION ALL "
+    f"SELECT tree.id, d.parent_id, tree.depth + 1 FROM tree JOIN {_DISCIPLINES} d "
+    "ON d.id = tree.ancestor WHERE d.parent_id IS NOT NULL AND tree.depth < 32)"
+)
+_LINKED_FACETS = ("discipline", "language", "institution", "country", "region")
+
+
+def _linked_counts(facet: str, rows: str) -> str:
+    """``(value, n)`` over the courses of the CTE ``rows``, for a facet kept in link
+    tables. ``CROSS JOIN`` makes SQLite loop over the rows and probe the link table's index
+    rather than scan the link table; PostgreSQL plans inner joins freely either way."""
+    if facet == "discipline":
+        # Through the tree, a course counts once under each ancestor of its disciplines.
+        return (
+            "SELECT CAST(t.ancestor AS VARCHAR(20)) AS value, COUNT(*) AS n FROM ("  # noqa: S608
+            f"SELECT DISTINCT tree.ancestor, m.course_id FROM {rows} m "
+            f"CROSS JOIN {_COURSE_DISCIPLINES} cd CROSS JOIN tree "
+            "WHERE cd.course_id = m.course_id AND tree.id = cd.discipline_id) t "
+            "GROUP BY t.ancestor"
+        )
+    if facet == "language":
+        return (
+            f"SELECT cl.language_id AS value, COUNT(*) AS n FROM {rows} m "  # noqa: S608
+            f"CROSS JOIN {_COURSE_LANGUAGES} cl WHERE cl.course_id = m.course_id "
+            "GROUP BY cl.language_id"
+        )
+    if facet == "institution":
+        return (
+            "SELECT CAST(co.institution_id AS VARCHAR(20)) AS value, COUNT(*) AS n "  # noqa: S608
+            f"FROM {rows} m CROSS JOIN {_COURSE_OWNERS} co WHERE co.course_id = m.course_id "
+            "GROUP BY co.institution_id"
+        )
+    # Country, region: a course whose two owners share a country counts once there.
+    return (
+        f"SELECT t.value, COUNT(*) AS n FROM (SELECT DISTINCT i.{facet} AS value, "  # noqa: S608
+        f"m.course_id FROM {rows} m CROSS JOIN {_COURSE_OWNERS} co "
+        f"CROSS JOIN {_INSTITUTIONS} i WHERE co.course_id = m.course_id "
+        f"AND i.id = co.institution_id AND i.{facet} <> '') t GROUP BY t.value"
+    )
+
+
+# Counts are computed and cached per (set of courses, part): a set is the words plus some
+# facets' selections, a part is "scalar" (the rows grouped by level, recognitions and states,
+# which give the total and three facets) or a facet kept in link tables. A facet counts over
+# the set that leaves out its own selection: searches with selections in common share work;
+# every single-selection search reuses the counts of the whole catalog.
+_SetKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+class _CountPlan(NamedTuple):
+    sets: dict[_SetKey, Sql]  # the condition on ``s`` of each set
+    parts: dict[str, _SetKey]  # target (total or facet) → the set it counts over
+
+
+def _count_plan(text: TextMatch, filters: dict[str, Sql], words: Sequence[str]) -> _CountPlan:
+    sets: dict[_SetKey, Sql] = {}
+    parts: dict[str, _SetKey] = {}
+    for target in ("total", *FACET_NAMES):
+        kept = [(name, sql) for name, sql in filters.items() if name != target]
+        key: _SetKey = (
+            ("q", tuple(words)),
+            *((name, (sql.text, *map(str, sql.params))) for name, sql in kept),
+        )
+        sets[key] = all_of([text.condition, *(sql for _name, sql in kept)])
+        parts[target] = key
+    return _CountPlan(sets, parts)
+
+
+def _part_name(target: str) -> str:
+    return target if target in _LINKED_FACETS else "scalar"
+
+
+def _compute_parts(
+    cursor: Any,
+    text: TextMatch,
+    columns: StateColumns,
+    missing: list[tuple[_SetKey, str]],
+    plan: _CountPlan,
+) -> dict[tuple[_SetKey, str], dict[str, int]]:
+    """The missing (set, part) counts, in one statement: a CTE per set, a branch per part."""
+    set_keys = list(dict.fromkeys(key for key, _part in missing))
+    ctes, params, branches = [_TREE], [], []
+    for number, key in enumerate(set_keys):
+        where = plan.sets[key]
+        ctes.append(
+            f"m{number} AS MATERIALIZED (SELECT s.course_id, s.level, s.recognitions, "  # noqa: S608
+            f"{columns.states.text} AS states FROM {text.source.text} WHERE {where.text})"
+        )
+        params += [*columns.states.params, *text.source.params, *where.params]
+    for number, (key, part) in enumerate(missing):
+        rows = f"m{set_keys.index(key)}"
+        branch = (
+            f"SELECT m.level || ':' || CAST(m.recognitions AS VARCHAR(4)) || ':' "  # noqa: S608
+            f"|| CAST(m.states AS VARCHAR(4)) AS value, COUNT(*) AS n FROM {rows} m "
+            "GROUP BY m.level, m.recognitions, m.states"
+            if part == "scalar"
+            else _linked_counts(part, rows)
+        )
+        branches.append(f"SELECT {number:d} AS part, b.value, b.n FROM ({branch}) b")  # noqa: S608
+    cursor.execute(f"{', '.join(ctes)} {' UNION ALL '.join(branches)}", params)
+    found: dict[tuple[_SetKey, str], dict[str, int]] = {entry: {} for entry in missing}
+    for number, value, count in cursor.fetchall():
+        found[missing[number]][str(value)] = int(count)
+    return found
+
+
+def facet_counts(
+    cursor: Any,
+    state: IndexState,
+    now: datetime.datetime,
+    text: TextMatch,
+    filters: dict[str, Sql],
+    columns: StateColumns,
+    words: Sequence[str],
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and each facet's counts: from the cache, the missing ones in one query.
+
+    Cached only while every session-state snapshot holds at ``now``, under the index version
+    and the snapshots' common interval: the counts are then exactly what a new computation
+    would give. Otherwise rows computed from their sessions may change state any second.
+    """
+    plan = _count_plan(text, filters, words)
+    entries = list(dict.fromkeys((plan.parts[t], _part_name(t)) for t in plan.parts))
+    cacheable = state.holds_at(now)
+
+    def cache_key(entry: tuple[_SetKey, str]) -> str:
+        digest = hashlib.sha256(repr((connection.vendor, state, entry)).encode()).hexdigest()
+        return f"catalog:search-counts:{digest}"
+
+    keys = {entry: cache_key(entry) for entry in entries}
+    cached = cache.get_many(list(keys.values())) if cacheable else {}
+    found = {entry: cached[key] for entry, key in keys.items() if key in cached}
+    missing = [entry for entry in entries if entry not in found]
+    if missing:
+        computed = _compute_parts(cursor, text, columns, missing, plan)
+        found.update(computed)
+        if cacheable:
+            seconds = FACET_CACHE_SECONDS
+            if state.valid_until is not None:
+                seconds = min(seconds, math.ceil((state.valid_until - now).total_seconds()))
+            cache.set_many({keys[entry]: computed[entry] for entry in missing}, max(seconds, 1))
+    total = 0
+    facets: dict[str, Counter[str]] = {facet: Counter() for facet in FACET_NAMES}
+    for target, key in plan.parts.items():
+        counts = found[(key, _part_name(target))]
+        if target in _LINKED_FACETS:
+            facets[target].update(counts)
+            continue
+        for value, count in counts.items():
+            level, recognitions, states = value.split(":")
+            if target == "total":
+                total += count
+            elif target == "level":
+                facets["level"][level] += count
+            else:
+                mask, bits = (
+                    (int(states), STATE_BIT)
+                    if target == "availability"
+                    else (int(recognitions), RECOGNITION_BIT)
+                )
+                for choice, bit in bits.items():
+                    if mask & bit:
+                        facets[target][choice.value] += count
+    return total, {facet: dict(counter) for facet, counter in facets.items()}
+
+
+# --- Page ------------------------------------------------------------------------------------
+
+
+def page_ids(
+    cursor: Any,
+    words: Sequence[str],
+    filters: dict[str, Sql],
+    columns: StateColumns,
+    *,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    order = "avail_rank, s.title_key, s.course_id"
+    select = Sql(
+        f"SELECT s.course_id, {columns.availability.text} AS avail_rank",
+        columns.availability.params,
+    )
+    text = text_match(words)
+    where = all_of([text.condition, *filters.values()])
+    if not words:
+        sql = Sql(f"{select.text} FROM {text.source.text}", select.params + text.source.params)
+    elif connection.vendor == "postgresql":
+        order = f"relevance DESC, {order}"
+        sql = Sql(
+            f"{select.text}, ts_rank(s.document, query) AS relevance FROM {text.source.text}",
+            select.params + text.source.params,
+        )
+    else:
+        # bm25() is lower for a better match. Weights as ts_rank's on PostgreSQL: the title
+        # most, then code, summary and disciplines, then the body, then teachers' names.
+        order = f"m.relevance DESC, {order}"
+        where = all_of(filters.values())
+        sql = Sql(
+            f"{select.text}, m.relevance FROM {INDEX_TABLE} s JOIN ("  # noqa: S608
+            f"SELECT rowid AS course_id, -bm25({TEXT_TABLE}, 10.0, 4.0, 2.0, 1.0) AS relevance "
+            f"FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH %s) m ON m.course_id = s.course_id",
+            [*select.params, fts_query(words)],
+        )
+    cursor.execute(
+        f"{sql.text} WHERE {where.text} ORDER BY {order} LIMIT %s OFFSET %s",
+        [*sql.params, *where.params, limit, offset],
+    )
+    return [row[0] for row in cursor.fetchall()]
