@@ -57,4 +57,3 @@ class SankoreAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return user_may_use_admin(user=request.user)
-
