@@ -24,36 +24,45 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
-# (label, query string): what learners type, alone and with the catalog's facets.
-CASES: list[tuple[str, str]] = [
-    ("mot sans accent", "q=economie"),
-    ("expression accentuée", "q=économie+du+développement"),
-    ("santé publique", "q=sant%C3%A9+publique"),
-    ("sans accent, deux mots", "q=sante+publique"),
-    ("mot court", "q=droit"),
-    ("pluriel", "q=mathematiques"),
-    ("expression", "q=changement+climatique"),
-    ("langue", "q=fran%C3%A7ais+langue+%C3%A9trang%C3%A8re"),
-    ("technique", "q=intelligence+artificielle"),
-    ("apostrophe", "q=histoire+de+l%27Afrique"),
-    ("rare", "q=paludisme"),
-    ("aucun résultat", "q=zythologie"),
-    ("ouverts", "availability=ouverte"),
-    ("niveau + langue", "level=introductif&language=fr"),
-    ("pays", "country=SN"),
-    ("région + ouverts", "region=afrique-ouest&availability=ouverte"),
-    ("reconnaissance", "recognition=certificat"),
-    ("requête + ouverts", "q=economie&availability=ouverte"),
-    ("requête + 3 filtres", "q=numerique&availability=ouverte&language=fr&level=introductif"),
-    ("requête + région", "q=agriculture&region=afrique-ouest"),
-    ("tout le catalogue", ""),
-    ("page profonde", "page=20"),
+# (label, parameters): what learners type, alone and with the catalog's facets.
+CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("mot sans accent", [("q", "economie")]),
+    ("expression accentuée", [("q", "économie du développement")]),
+    ("santé publique", [("q", "santé publique")]),
+    ("sans accent, deux mots", [("q", "sante publique")]),
+    ("mot court", [("q", "droit")]),
+    ("pluriel", [("q", "mathematiques")]),
+    ("expression", [("q", "changement climatique")]),
+    ("langue", [("q", "français langue étrangère")]),
+    ("technique", [("q", "intelligence artificielle")]),
+    ("apostrophe", [("q", "histoire de l'Afrique")]),
+    ("rare", [("q", "paludisme")]),
+    ("aucun résultat", [("q", "zythologie")]),
+    ("ouverts", [("availability", "ouverte")]),
+    ("niveau + langue", [("level", "introductif"), ("language", "fr")]),
+    ("pays", [("country", "SN")]),
+    ("région + ouverts", [("region", "afrique-ouest"), ("availability", "ouverte")]),
+    ("reconnaissance", [("recognition", "certificat")]),
+    ("requête + ouverts", [("q", "economie"), ("availability", "ouverte")]),
+    (
+        "requête + 3 filtres",
+        [
+            ("q", "numerique"),
+            ("availability", "ouverte"),
+            ("language", "fr"),
+            ("level", "introductif"),
+        ],
+    ),
+    ("requête + région", [("q", "agriculture"), ("region", "afrique-ouest")]),
+    ("tout le catalogue", []),
+    ("page profonde", [("page", "20")]),
 ]
+QUERIES = [(label, urlencode(params)) for label, params in CASES]
 
 
 def percentile(sorted_ms: list[float], fraction: float) -> float:
@@ -124,12 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     search = in_process(cold=args.cold) if args.in_process else over_http(base_url)
 
     hits: dict[str, int | None] = {}
-    timings: dict[str, list[float]] = {label: [] for label, _ in CASES}
+    timings: dict[str, list[float]] = {label: [] for label, _ in QUERIES}
     try:
-        for label, query in CASES:  # warm-up: connections, caches, query plans
+        for label, query in QUERIES:  # warm-up: connections, caches, query plans
             hits[label] = search(query)
         for _ in range(args.rounds):
-            for label, query in CASES:
+            for label, query in QUERIES:
                 started = time.perf_counter()
                 search(query)
                 timings[label].append((time.perf_counter() - started) * 1000)
@@ -147,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     print("| Case | Query | Hits | p50 (ms) | p95 (ms) | max (ms) |")
     print("|---|---|---:|---:|---:|---:|")
     every: list[float] = []
-    for label, query in CASES:
+    for label, query in QUERIES:
         measured = sorted(timings[label])
         every.extend(measured)
         count = "?" if hits[label] is None else str(hits[label])
+        shown = unquote_plus(query) or "(vide)"
         print(
-            f"| {label} | `{query or '(vide)'}` | {count} | {percentile(measured, 0.5):.1f}"
+            f"| {label} | `{shown}` | {count} | {percentile(measured, 0.5):.1f}"
             f" | {percentile(measured, 0.95):.1f} | {measured[-1]:.1f} |"
         )
     every.sort()

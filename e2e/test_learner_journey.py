@@ -17,7 +17,8 @@ What the pages must offer (accessible names, so the test reads as a screen-reade
   « inscription ». It sends one email to the address, holding a ``/comptes/confirm-email/<key>/``
   link; that page has a « Confirmer » button that verifies the address (and, with
   ``ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION``, signs the learner in).
-- ``/mes-cours/``: an ``<h1>`` « Mes cours » listing the course as a link named by its title.
+- ``/mes-cours/``: an ``<h1>`` « Mes cours »; a section (region) named « À venir … » listing
+  the course, whose session starts in a week, as a link named by its title.
 """
 
 from __future__ import annotations
@@ -166,9 +167,9 @@ def test_a_learner_finds_a_course_signs_up_enrols_and_finds_it_on_the_dashboard(
     navigation.get_by_role("link", name=text("Mes cours")).click()
     expect(page).to_have_url(f"{base}/mes-cours/")
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Mes cours"))
-    expect(
-        page.get_by_role("main").get_by_role("link", name=text(COURSE_TITLE)).first
-    ).to_be_visible()
+    # The session starts in a week: the course is listed among the upcoming ones.
+    upcoming = page.get_by_role("region", name=re.compile(r"^\s*À venir\b"))
+    expect(upcoming.get_by_role("link", name=text(COURSE_TITLE))).to_be_visible()
 
     # And the database holds exactly that: a verified learner enrolled in that session
     learner = User.objects.get(email=LEARNER_EMAIL)

@@ -63,6 +63,15 @@ class TeacherAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Teacher]):
     list_filter = ("institution__country",)
     autocomplete_fields = ("institution", "user")
 
+    def save_model(
+        self, request: HttpRequest, obj: Teacher, form: ModelForm[Any], change: bool
+    ) -> None:
+        fields = cleaned_fields(form, services.TEACHER_EDITABLE_FIELDS)
+        if change:
+            services.teacher_update(teacher=obj, **fields)
+        else:
+            adopt(obj, services.teacher_create(**fields))
+
 
 class CourseRunInline(admin.TabularInline[CourseRun, Course]):
     model = CourseRun

@@ -15,10 +15,10 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
+from pydantic import BaseModel
 
 from sankore.catalog.models import (
     Course,
@@ -31,7 +31,15 @@ from sankore.catalog.models import (
 from sankore.catalog.search import CourseSearchResult, FacetOption, course_search
 from sankore.catalog.search_params import parse_course_search_params
 from sankore.catalog.selectors import course_page_get
-from sankore.core.api import ApiParamsError, ErrorOut, PageOut, absolute, page_links, page_of
+from sankore.core.api import (
+    AbsoluteUrls,
+    ApiParamsError,
+    ErrorOut,
+    PageOut,
+    absolute,
+    page_links,
+    page_of,
+)
 from sankore.institutions.models import Institution
 
 router = Router(tags=["Catalogue"])
@@ -43,17 +51,17 @@ _MAX_ID = 2**63 - 1  # beyond, no database column could hold the id
 # --- Schemas ---------------------------------------------------------------------------------
 
 
-class LanguageOut(Schema):
+class LanguageOut(BaseModel):
     code: str
     name: str
 
 
-class DisciplineRefOut(Schema):
+class DisciplineRefOut(BaseModel):
     slug: str
     name: str
 
 
-class InstitutionRefOut(Schema):
+class InstitutionRefOut(BaseModel):
     slug: str
     name: str
     acronym: str
@@ -61,7 +69,7 @@ class InstitutionRefOut(Schema):
     url: str
 
 
-class SessionOut(Schema):
+class SessionOut(BaseModel):
     id: int
     course: str
     course_title: str
@@ -81,7 +89,7 @@ class SessionOut(Schema):
     api_url: str
 
 
-class CourseSummaryOut(Schema):
+class CourseSummaryOut(BaseModel):
     id: int
     slug: str
     code: str
@@ -104,7 +112,7 @@ class CourseSummaryOut(Schema):
     api_url: str
 
 
-class FacetOptionOut(Schema):
+class FacetOptionOut(BaseModel):
     value: str
     label: str
     count: int
@@ -120,7 +128,7 @@ class SessionListOut(PageOut[SessionOut]):
     pass
 
 
-class TeacherOut(Schema):
+class TeacherOut(BaseModel):
     full_name: str
     title: str
     bio: str
@@ -128,7 +136,7 @@ class TeacherOut(Schema):
     photo: str | None
 
 
-class RecognitionOut(Schema):
+class RecognitionOut(BaseModel):
     attestation: bool
     certificate: bool
     ects_credits: int | None
@@ -149,7 +157,7 @@ class CourseDetailOut(CourseSummaryOut):
     updated_at: datetime.datetime
 
 
-class DisciplineOut(Schema):
+class DisciplineOut(BaseModel):
     slug: str
     name: str
     name_fr: str
@@ -192,18 +200,18 @@ class SessionQuery(Schema):
 # --- Serialisation ---------------------------------------------------------------------------
 
 
-def _institution_ref(request: HttpRequest, institution: Institution) -> dict[str, Any]:
+def _institution_ref(urls: AbsoluteUrls, institution: Institution) -> dict[str, Any]:
     return {
         "slug": institution.slug,
         "name": institution.name,
         "acronym": institution.acronym,
         "country": str(institution.country),
-        "url": request.build_absolute_uri(institution.get_absolute_url()),
+        "url": urls("institutions:detail", institution.slug),
     }
 
 
 def _session(
-    request: HttpRequest, run: CourseRun, course: Course, now: datetime.datetime
+    urls: AbsoluteUrls, run: CourseRun, course: Course, now: datetime.datetime
 ) -> dict[str, Any]:
     state = run.state_at(now)
     return {
@@ -222,10 +230,8 @@ def _session(
         "capacity": run.capacity,
         "seats_left": run.seats_left,
         "is_full": run.is_full,
-        "url": request.build_absolute_uri(
-            reverse("catalog:course_detail", kwargs={"slug": course.slug}) + f"?session={run.pk}"
-        ),
-        "api_url": request.build_absolute_uri(reverse("api:session_detail", args=[run.pk])),
+        "url": urls("catalog:course_detail", course.slug) + f"?session={run.pk}",
+        "api_url": urls("api:session_detail", run.pk),
     }
 
 
@@ -235,6 +241,7 @@ def _languages(languages: Iterable[Language]) -> list[dict[str, str]]:
 
 def _course_summary(
     request: HttpRequest,
+    urls: AbsoluteUrls,
     course: Course,
     *,
     featured: CourseRun | None,
@@ -251,7 +258,7 @@ def _course_summary(
         "level_label": str(course.get_level_display()),
         "languages": _languages(course.languages.all()),
         "disciplines": [{"slug": d.slug, "name": d.name} for d in course.disciplines.all()],
-        "owners": [_institution_ref(request, owner) for owner in course.owners.all()],
+        "owners": [_institution_ref(urls, owner) for owner in course.owners.all()],
         "recognitions": [recognition.value for recognition in course.recognitions],
         "ects_credits": course.ects_credits,
         "effort_hours_per_week": float(course.effort_hours_per_week),
@@ -259,9 +266,9 @@ def _course_summary(
         "image": absolute(request, course.image.url if course.image else None),
         "availability": state.value if state else None,
         "availability_label": str(state.label) if state else None,
-        "featured_session": _session(request, featured, course, now) if featured else None,
-        "url": request.build_absolute_uri(course.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("api:course_detail", args=[course.slug])),
+        "featured_session": _session(urls, featured, course, now) if featured else None,
+        "url": urls("catalog:course_detail", course.slug),
+        "api_url": urls("api:course_detail", course.slug),
     }
 
 
@@ -279,12 +286,13 @@ def _course_list(request: HttpRequest, result: CourseSearchResult) -> dict[str, 
     following, preceding = page_links(
         request, page=result.page, page_size=result.page_size, count=result.total
     )
+    urls = AbsoluteUrls(request)
     return {
         "count": result.total,
         "next": following,
         "previous": preceding,
         "results": [
-            _course_summary(request, course, featured=course.featured_run, now=result.now)  # type: ignore[attr-defined]
+            _course_summary(request, urls, course, featured=course.featured_run, now=result.now)  # type: ignore[attr-defined]
             for course in result.courses
         ],
         "facets": {
@@ -392,8 +400,8 @@ def course_list(request: HttpRequest, filters: Query[CourseSearchQuery]) -> dict
 )
 def course_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     page = course_page_get(slug=slug, user=AnonymousUser())
-    course, now = page.course, page.now
-    summary = _course_summary(request, course, featured=page.selected_run, now=now)
+    course, now, urls = page.course, page.now, AbsoluteUrls(request)
+    summary = _course_summary(request, urls, course, featured=page.selected_run, now=now)
     return {
         **summary,
         "description": course.description,
@@ -402,7 +410,7 @@ def course_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "licence": course.licence,
         "licence_label": str(course.get_licence_display()),
         "total_effort_hours": float(course.total_effort_hours),
-        "partners": [_institution_ref(request, partner) for partner in course.partners.all()],
+        "partners": [_institution_ref(urls, partner) for partner in course.partners.all()],
         "teachers": [
             {
                 "full_name": teacher.full_name,
@@ -419,7 +427,7 @@ def course_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
             "certificate": course.offers_certificate,
             "ects_credits": course.ects_credits,
         },
-        "sessions": [_session(request, run, course, now) for run in page.runs],
+        "sessions": [_session(urls, run, course, now) for run in page.runs],
         "updated_at": course.updated_at,
     }
 
@@ -432,10 +440,10 @@ def course_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     openapi_extra={"x-example": "/sessions?state=ouverte"},
 )
 def session_list(request: HttpRequest, filters: Query[SessionQuery]) -> dict[str, Any]:
-    now = timezone.now()
+    now, urls = timezone.now(), AbsoluteUrls(request)
     runs = _sessions_matching(course=filters.course, state=filters.state, now=now)
     return page_of(
-        request, runs, serialize=lambda page: [_session(request, r, r.course, now) for r in page]
+        request, runs, serialize=lambda page: [_session(urls, r, r.course, now) for r in page]
     )
 
 
@@ -449,7 +457,7 @@ def session_detail(request: HttpRequest, session_id: int) -> dict[str, Any]:
     run = _published_runs().filter(pk=session_id).first() if session_id <= _MAX_ID else None
     if run is None:
         raise Http404("No such session.")
-    return _session(request, run, run.course, timezone.now())
+    return _session(AbsoluteUrls(request), run, run.course, timezone.now())
 
 
 @router.get(

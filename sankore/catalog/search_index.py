@@ -310,4 +310,8 @@ def search_index_refresh_states(*, now: datetime.datetime | None = None, limit: 
                     for s, pk in snapshots
                 ],
             )
+        if ids:
+            # A snapshot expired early (a session changed outside the services) may come back
+            # with the same interval as before: counts cached then must not serve again.
+            _bump_version(cursor)
     return len(ids)

@@ -265,10 +265,30 @@ def teacher_create(
     bio: str = "",
     institution: Institution | None = None,
     user: Any = None,
+    photo: Any = None,
 ) -> Teacher:
     teacher = Teacher(full_name=full_name, title=title, bio=bio, institution=institution, user=user)
+    if photo:
+        teacher.photo = photo
     teacher.full_clean()
     teacher.save()
+    return teacher
+
+
+TEACHER_EDITABLE_FIELDS = frozenset({"full_name", "title", "bio", "photo", "institution", "user"})
+
+
+@transaction.atomic
+def teacher_update(*, teacher: Teacher, **fields: Any) -> Teacher:
+    unknown = set(fields) - TEACHER_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown teacher fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(teacher, name, value)
+    teacher.full_clean()
+    teacher.save()
+    # Teacher names are part of the course search documents.
+    search_index_update(course_ids=list(teacher.courses.values_list("pk", flat=True)))
     return teacher
 
 

@@ -30,9 +30,10 @@ from django.template import engines
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.docs import DocsBase
+from pydantic import BaseModel
 
 from sankore.core.errors import ServiceError
 
@@ -43,7 +44,11 @@ READ_METHODS = ("GET", "OPTIONS")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 
 
-class ErrorOut(Schema):
+# Response schemas are plain pydantic models: ninja's Schema adds a validator per object (to
+# read Django models), which costs milliseconds on a page of nested results built as dicts.
+
+
+class ErrorOut(BaseModel):
     detail: str
 
 
@@ -54,7 +59,7 @@ class ApiParamsError(ServiceError):
 # --- Pagination ------------------------------------------------------------------------------
 
 
-class PageOut(Schema, Generic[T]):
+class PageOut(BaseModel, Generic[T]):
     count: int
     next: str | None
     previous: str | None
@@ -353,3 +358,21 @@ class OperationListDocs(DocsBase):
 def absolute(request: HttpRequest, url: str | None) -> str | None:
     """``url`` made absolute for this request (None stays None)."""
     return request.build_absolute_uri(url) if url else None
+
+
+class AbsoluteUrls:
+    """Absolute URLs for one response, each route reversed once: on a page of results,
+    ``reverse()`` and the host check of ``build_absolute_uri`` would otherwise cost more than
+    the rest of the serialisation."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.origin = request.build_absolute_uri("/").removesuffix("/")
+        self._routes: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, view_name: str, value: str | int) -> str:
+        """The URL of ``view_name`` for its one argument ``value``."""
+        if view_name not in self._routes:
+            before, _placeholder, after = reverse(view_name, args=["0"]).rpartition("0")
+            self._routes[view_name] = (self.origin + before, after)
+        before, after = self._routes[view_name]
+        return f"{before}{value}{after}"

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from ninja import Query, Router, Schema
+from pydantic import BaseModel
 
-from sankore.core.api import ApiParamsError, ErrorOut, PageOut, absolute, page_of
+from sankore.core.api import AbsoluteUrls, ApiParamsError, ErrorOut, PageOut, absolute, page_of
 from sankore.institutions.geography import Region
 from sankore.institutions.models import Institution, InstitutionKind
 from sankore.institutions.selectors import institution_get, institution_list
@@ -25,7 +25,7 @@ from sankore.institutions.selectors import institution_get, institution_list
 CourseCounts = Callable[[Sequence[int]], Mapping[int, tuple[int, int]]]
 
 
-class InstitutionOut(Schema):
+class InstitutionOut(BaseModel):
     slug: str
     name: str
     acronym: str
@@ -91,7 +91,7 @@ def _valid_filters(filters: InstitutionQuery) -> dict[str, str]:
 
 
 def _institution(
-    request: HttpRequest, institution: Institution, counts: tuple[int, int]
+    urls: AbsoluteUrls, institution: Institution, counts: tuple[int, int]
 ) -> dict[str, Any]:
     region = Region(institution.region) if institution.region in Region.values else None
     hemisphere = institution.hemisphere
@@ -112,10 +112,8 @@ def _institution(
         "is_member": institution.is_member,
         "course_count": counts[0],
         "partner_course_count": counts[1],
-        "url": request.build_absolute_uri(institution.get_absolute_url()),
-        "api_url": request.build_absolute_uri(
-            reverse("api:institution_detail", args=[institution.slug])
-        ),
+        "url": urls("institutions:detail", institution.slug),
+        "api_url": urls("api:institution_detail", institution.slug),
     }
 
 
@@ -135,8 +133,8 @@ def build_router(*, course_counts: CourseCounts) -> Router:
         institutions = institution_list(**_valid_filters(filters))
 
         def serialize(page: list[Institution]) -> list[dict[str, Any]]:
-            counts = course_counts([institution.pk for institution in page])
-            return [_institution(request, i, counts.get(i.pk, (0, 0))) for i in page]
+            counts, urls = course_counts([i.pk for i in page]), AbsoluteUrls(request)
+            return [_institution(urls, i, counts.get(i.pk, (0, 0))) for i in page]
 
         return page_of(request, institutions, serialize=serialize)
 
@@ -152,7 +150,7 @@ def build_router(*, course_counts: CourseCounts) -> Router:
         institution = institution_get(slug=slug)
         counts = course_counts([institution.pk]).get(institution.pk, (0, 0))
         return {
-            **_institution(request, institution, counts),
+            **_institution(AbsoluteUrls(request), institution, counts),
             "description": institution.description,
             "logo": absolute(request, institution.logo.url if institution.logo else None),
             "time_zone": institution.time_zone,

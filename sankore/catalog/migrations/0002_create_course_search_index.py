@@ -13,8 +13,15 @@ an SQLite FTS5 virtual table) and only ``sankore.catalog.search`` reads or write
 
 Triggers remove a course's rows whenever the course row goes, by any path (including the
 ``TRUNCATE`` / ``DELETE`` of Django's test flush): a foreign key would make that flush fail on
-PostgreSQL. The tables start empty; ``search_index_rebuild()`` fills them for existing data.
+PostgreSQL. Other triggers mark a course's snapshot as expired when one of its sessions is
+added, removed or has its dates or publication changed, whoever does it: search then computes
+that course from its sessions until the snapshot is taken again. (Enrolment counters do not
+fire them.) The tables start empty; ``search_index_rebuild()`` fills them for existing data.
 """
+
+# A snapshot "valid until" this date has expired: search recomputes the course.
+EXPIRED = "1970-01-01 00:00:00"
+RUN_COLUMNS = 'start, "end", enrolment_start, enrolment_end, is_published, course_id'
 
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
@@ -63,9 +70,31 @@ POSTGRESQL_FORWARDS = [
     CREATE TRIGGER catalog_course_search_forget_all AFTER TRUNCATE ON catalog_course
         FOR EACH STATEMENT EXECUTE FUNCTION catalog_course_search_forget()
     """,
+    f"""
+    CREATE FUNCTION catalog_course_search_expire() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            UPDATE catalog_course_search SET states_until = '{EXPIRED}+00'
+                WHERE course_id = OLD.course_id;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            UPDATE catalog_course_search SET states_until = '{EXPIRED}+00'
+                WHERE course_id = NEW.course_id;
+        END IF;
+        RETURN NULL;
+    END;
+    $$
+    """,
+    f"""
+    CREATE TRIGGER catalog_course_search_expire
+        AFTER INSERT OR DELETE OR UPDATE OF {RUN_COLUMNS} ON catalog_courserun
+        FOR EACH ROW EXECUTE FUNCTION catalog_course_search_expire()
+    """,
 ]
 
 POSTGRESQL_BACKWARDS = [
+    "DROP TRIGGER IF EXISTS catalog_course_search_expire ON catalog_courserun",
+    "DROP FUNCTION IF EXISTS catalog_course_search_expire()",
     "DROP TRIGGER IF EXISTS catalog_course_search_forget_all ON catalog_course",
     "DROP TRIGGER IF EXISTS catalog_course_search_forget_row ON catalog_course",
     "DROP FUNCTION IF EXISTS catalog_course_search_forget()",
@@ -108,9 +137,32 @@ SQLITE_FORWARDS = [
         UPDATE catalog_course_search_state SET version = version + 1 WHERE id = 1;
     END
     """,
+    f"""
+    CREATE TRIGGER catalog_course_search_expire_new AFTER INSERT ON catalog_courserun
+    BEGIN
+        UPDATE catalog_course_search SET states_until = '{EXPIRED}' WHERE course_id = NEW.course_id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER catalog_course_search_expire_changed
+        AFTER UPDATE OF {RUN_COLUMNS} ON catalog_courserun
+    BEGIN
+        UPDATE catalog_course_search SET states_until = '{EXPIRED}'
+            WHERE course_id IN (OLD.course_id, NEW.course_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER catalog_course_search_expire_gone AFTER DELETE ON catalog_courserun
+    BEGIN
+        UPDATE catalog_course_search SET states_until = '{EXPIRED}' WHERE course_id = OLD.course_id;
+    END
+    """,
 ]
 
 SQLITE_BACKWARDS = [
+    "DROP TRIGGER IF EXISTS catalog_course_search_expire_gone",
+    "DROP TRIGGER IF EXISTS catalog_course_search_expire_changed",
+    "DROP TRIGGER IF EXISTS catalog_course_search_expire_new",
     "DROP TRIGGER IF EXISTS catalog_course_search_forget",
     "DROP TABLE IF EXISTS catalog_course_search_state",
     "DROP TABLE IF EXISTS catalog_course_search_text",

@@ -378,13 +378,16 @@ def test_list_endpoints_run_a_constant_number_of_queries(
 # --- Disciplines -----------------------------------------------------------------------------
 
 
-def test_disciplines_come_flat_in_tree_order(client: Client) -> None:
+def test_disciplines_come_flat_in_tree_order(
+    client: Client, django_assert_num_queries: Any
+) -> None:
     sciences = DisciplineFactory(slug="sciences", name_fr="Sciences", name_en="Science")
     DisciplineFactory(slug="chimie", name_fr="Chimie", parent=sciences, position=2)
     DisciplineFactory(slug="biologie", name_fr="Biologie", parent=sciences, position=1)
     DisciplineFactory(slug="droit", name_fr="Droit", position=1)
 
-    status, body = get(client, "/api/v1/disciplines")
+    with django_assert_num_queries(1):
+        status, body = get(client, "/api/v1/disciplines")
 
     assert status == 200
     assert [(d["slug"], d["parent"], d["depth"]) for d in body] == [

@@ -218,3 +218,32 @@ def test_the_institution_list_filters_by_country(client: Client) -> None:
 
 def test_an_unknown_institution_is_a_404(client: Client) -> None:
     assert client.get(reverse("institutions:detail", args=["inconnue"])).status_code == 404
+
+
+def test_renaming_a_teacher_keeps_the_search_index_current() -> None:
+    from sankore.catalog.search import course_search
+    from sankore.catalog.search_params import CourseSearchParams
+    from sankore.catalog.services import teacher_update
+    from sankore.catalog.tests.factories import TeacherFactory
+
+    teacher = TeacherFactory(full_name="Aminata Diallo")
+    course = CourseFactory(teachers=[teacher])
+
+    teacher_update(teacher=teacher, full_name="Aminata Ndiaye")
+
+    found = course_search(params=CourseSearchParams(q="ndiaye")).courses
+    assert [c.pk for c in found] == [course.pk]
+    assert course_search(params=CourseSearchParams(q="diallo")).total == 0
+
+
+def test_the_search_index_can_be_rebuilt_from_the_command_line() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    CourseFactory.create_batch(3)
+    out = StringIO()
+
+    call_command("search_index_rebuild", stdout=out)
+
+    assert out.getvalue().strip() == "3 courses indexed."

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sankore.catalog import services
-from sankore.catalog.models import Course, Level, RunState
+from sankore.catalog.models import Course, CourseRun, Level, RunState
 from sankore.catalog.search import (
     CourseSearchResult,
     FacetOption,
@@ -354,6 +354,23 @@ def test_a_search_moves_expired_snapshots_forward_and_stays_exact(
 
     assert titles(result) == expected
     assert search_index_refresh_states() == 0  # the search refreshed them all already
+
+
+def test_a_session_changed_outside_the_services_is_taken_into_account() -> None:
+    open_course = CourseFactory(title="Botanique")
+    CourseRunFactory(course=open_course)
+    CourseRunFactory(course=CourseFactory(title="Zoologie"), archived=True)
+    assert counts(search(), "availability") == {"ouverte": 1, "archivee": 1}
+
+    CourseRun.objects.filter(course=open_course).delete()  # e.g. from the admin's list
+
+    result = search()
+    assert [(c.title, c.availability) for c in result.courses] == [
+        ("Zoologie", RunState.ARCHIVED),
+        ("Botanique", None),
+    ]
+    assert counts(result, "availability") == {"archivee": 1}
+    assert search(availability=("ouverte",)).total == 0
 
 
 def test_unpublished_sessions_do_not_count_for_availability() -> None:
