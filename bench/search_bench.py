@@ -90,6 +90,9 @@ def in_process(*, cold: bool) -> Callable[[str], int | None]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sankore.config.settings")
     # Debug mode keeps every SQL statement in memory: not what production pays.
     os.environ.setdefault("DEBUG", "false")
+    if cold:
+        # Emptying the cache must never flush a Redis that others share: use local memory.
+        os.environ["REDIS_URL"] = ""
     import django
 
     django.setup()

@@ -142,6 +142,10 @@ def test_the_dashboard_splits_current_upcoming_and_past_sessions(client: Client)
     assert [e.course_run.course.title for e in dashboard.current] == ["Cours en cours"]
     assert [e.course_run.course.title for e in dashboard.upcoming] == ["Cours à venir"]
     assert [e.course_run.course.title for e in dashboard.past] == ["Cours terminé"]
+    body = response.content.decode()
+    assert '<h2 id="section-current">En cours <span' in body
+    assert '<h2 id="section-upcoming">À venir <span' in body
+    assert '<h2 id="section-past">Terminés <span' in body
 
 
 def test_the_dashboard_runs_a_constant_number_of_queries(
