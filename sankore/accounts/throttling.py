@@ -29,7 +29,8 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = Non
         or credentials.get(settings.AXES_USERNAME_FORM_FIELD)
         or request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
     )
-    return str(value).strip().lower()
+    # Axes stores it in a 255-character column: a longer "address" is cut rather than a 500.
+    return str(value).strip().lower()[:255]
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.admin_site import ProgrammeStaffAdminMixin
 from sankore.catalog import services
@@ -44,6 +46,13 @@ class DisciplineAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Discipline]):
         else:
             adopt(obj, services.discipline_create(**fields))
 
+    def delete_model(self, request: HttpRequest, obj: Discipline) -> None:
+        services.discipline_delete(discipline=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Discipline]) -> None:
+        for discipline in queryset:
+            services.discipline_delete(discipline=discipline)
+
 
 @admin.register(Language)
 class LanguageAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Language]):
@@ -71,6 +80,13 @@ class TeacherAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Teacher]):
             services.teacher_update(teacher=obj, **fields)
         else:
             adopt(obj, services.teacher_create(**fields))
+
+    def delete_model(self, request: HttpRequest, obj: Teacher) -> None:
+        services.teacher_delete(teacher=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Teacher]) -> None:
+        for teacher in queryset:
+            services.teacher_delete(teacher=teacher)
 
 
 class CourseRunInline(admin.TabularInline[CourseRun, Course]):
@@ -114,8 +130,35 @@ class CourseAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Course]):
             services.course_delete(course=course)
 
 
+class CourseRunAdminForm(forms.ModelForm[CourseRun]):
+    class Meta:
+        model = CourseRun
+        fields = (
+            "course",
+            "title",
+            "start",
+            "end",
+            "enrolment_start",
+            "enrolment_end",
+            "pacing",
+            "capacity",
+            "is_published",
+        )
+
+    def clean_capacity(self) -> int | None:
+        capacity: int | None = self.cleaned_data.get("capacity")
+        taken = self.instance.enrolment_count if self.instance.pk else 0
+        if capacity is not None and capacity < taken:
+            raise forms.ValidationError(
+                _("La capacité ne peut pas être inférieure aux %(count)s inscrits actuels.")
+                % {"count": taken}
+            )
+        return capacity
+
+
 @admin.register(CourseRun)
 class CourseRunAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[CourseRun]):
+    form = CourseRunAdminForm
     list_display = ("course", "title", "start", "end", "pacing", "capacity", "enrolment_count")
     list_filter = ("pacing", "is_published", "start")
     search_fields = ("course__title", "course__code", "title")

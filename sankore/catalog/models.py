@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -350,8 +351,9 @@ def featured_run_of(runs: list[CourseRun], now: datetime.datetime) -> CourseRun 
     def sort_key(run: CourseRun) -> tuple[int, float]:
         state = run.state_at(now)
         if state == RunState.OPEN:
-            closes = run.enrolment_end or run.end or run.start
-            return (0, closes.timestamp())
+            closes = run.enrolment_end or run.end
+            # A session whose enrolment never closes comes after those that close.
+            return (0, closes.timestamp() if closes else math.inf)
         if state == RunState.ARCHIVED:
             return (3, -(run.end or run.start).timestamp())
         return (_STATE_PRIORITY[state], run.start.timestamp())

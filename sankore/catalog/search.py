@@ -35,6 +35,7 @@ from sankore.catalog.search_index import (
     search_index_rebuild,
     search_index_refresh_states,
     search_index_update,
+    search_index_version,
     search_words,
 )
 from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
@@ -58,6 +59,7 @@ __all__ = [
     "search_index_rebuild",
     "search_index_refresh_states",
     "search_index_update",
+    "search_index_version",
 ]
 
 logger = logging.getLogger(__name__)
@@ -260,7 +262,10 @@ def course_search(
             state = _refresh_if_due(state, now, cursor)
         columns = state_columns(now, snapshots_hold=state.holds_at(now))
         filters = facet_filters(params, tree.subtree_ids(params.discipline), columns)
-        total, counts = facet_counts(cursor, state, now, text_match(words), filters, columns, words)
+        parents = {d.pk: d.parent_id for d in tree.by_slug.values()}
+        total, counts = facet_counts(
+            cursor, state, now, text_match(words), filters, columns, words, parents
+        )
         ids = page_ids(
             cursor, words, filters, columns, limit=page_size, offset=(page - 1) * page_size
         )

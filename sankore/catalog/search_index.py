@@ -7,6 +7,8 @@ The tables (migration 0002) hold one row per *published* course:
   FTS5 has none. Either way the words are first folded here (lower case, no accents, no
   punctuation), so both engines see the same words and a query can never carry an operator;
 - what search filters and sorts on without joins: level, recognitions, a folded title;
+- what facets count on without joins (migration 0003): its discipline ids, language codes and
+  owning institution ids, each sorted and comma-separated (``facet_links``);
 - a *snapshot* of its sessions' states (a bit mask, and the rank of the best state) with the
   interval ``[states_from, states_until)`` in which it holds. A session's state only changes at
   one of its four dates, so between the latest of those dates before the snapshot and the next
@@ -129,6 +131,18 @@ def _published_runs_by_course(course_ids: Sequence[int]) -> dict[int, list[Cours
     return runs
 
 
+# --- Facet links ----------------------------------------------------------------------------
+
+
+def facet_links(values: Iterable[int | str]) -> str:
+    """A course's ids in one link table as the index stores them: sorted, comma-separated."""
+    return ",".join(sorted({str(value) for value in values}, key=lambda v: (len(v), v)))
+
+
+def parse_facet_links(text: str) -> set[str]:
+    return {value for value in text.split(",") if value}
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 _COURSE_FIELDS = (
@@ -163,10 +177,22 @@ def _index_rows(course_ids: Sequence[int], now: datetime.datetime) -> list[list[
     )
     ids = [course["pk"] for course in courses]
     disciplines: dict[int, list[str]] = defaultdict(list)
-    for course_id, name_fr, name_en in Course.disciplines.through.objects.filter(
+    discipline_ids: dict[int, list[int]] = defaultdict(list)
+    for course_id, discipline_id, name_fr, name_en in Course.disciplines.through.objects.filter(
         course_id__in=ids
-    ).values_list("course_id", "discipline__name_fr", "discipline__name_en"):
+    ).values_list("course_id", "discipline_id", "discipline__name_fr", "discipline__name_en"):
         disciplines[course_id] += [name_fr, name_en]
+        discipline_ids[course_id].append(discipline_id)
+    languages: dict[int, list[str]] = defaultdict(list)
+    for course_id, code in Course.languages.through.objects.filter(course_id__in=ids).values_list(
+        "course_id", "language_id"
+    ):
+        languages[course_id].append(code)
+    owners: dict[int, list[int]] = defaultdict(list)
+    for course_id, institution_id in Course.owners.through.objects.filter(
+        course_id__in=ids
+    ).values_list("course_id", "institution_id"):
+        owners[course_id].append(institution_id)
     teachers: dict[int, list[str]] = defaultdict(list)
     for course_id, full_name in Course.teachers.through.objects.filter(
         course_id__in=ids
@@ -193,6 +219,9 @@ def _index_rows(course_ids: Sequence[int], now: datetime.datetime) -> list[list[
                 snapshot.availability,
                 adapt(snapshot.valid_from),
                 adapt(snapshot.valid_until),
+                facet_links(discipline_ids[pk]),
+                facet_links(languages[pk]),
+                facet_links(owners[pk]),
                 _words(course["title"]),
                 _words(course["code"], course["summary"], *disciplines[pk]),
                 _words(course["description"], course["learning_outcomes"], course["prerequisites"]),
@@ -203,8 +232,10 @@ def _index_rows(course_ids: Sequence[int], now: datetime.datetime) -> list[list[
 
 
 _COLUMNS = (
-    "course_id, level, recognitions, title_key, states, availability, states_from, states_until"
+    "course_id, level, recognitions, title_key, states, availability, states_from, states_until, "
+    "disciplines, languages, owners"
 )
+_TEXT_START = 11  # the four weighted texts follow the columns in a row
 # unaccent is not IMMUTABLE: the vector is computed when written, not as a generated column.
 _DOCUMENT = " || ".join(
     f"setweight(to_tsvector('french', unaccent(%s)), '{weight}')" for weight in "ABCD"
@@ -217,19 +248,22 @@ def _write_rows(cursor: Any, rows: list[list[Any]]) -> None:
     if connection.vendor == "postgresql":
         cursor.executemany(
             f"INSERT INTO {INDEX_TABLE} ({_COLUMNS}, document) "  # noqa: S608 (constants)
-            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_DOCUMENT})",
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {_DOCUMENT})",
             rows,
         )
         return
     cursor.executemany(
         f"INSERT INTO {INDEX_TABLE} ({_COLUMNS}) "  # noqa: S608 (constants)
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-        [row[:8] for row in rows],
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [row[:_TEXT_START] for row in rows],
     )
     cursor.executemany(
         f"INSERT INTO {TEXT_TABLE} (rowid, title, keywords, body, people) "  # noqa: S608
         "VALUES (%s, %s, %s, %s, %s)",
-        [[row[0], *(" ".join(map(stem, part.split())) for part in row[8:])] for row in rows],
+        [
+            [row[0], *(" ".join(map(stem, part.split())) for part in row[_TEXT_START:])]
+            for row in rows
+        ],
     )
 
 
@@ -247,6 +281,13 @@ def _delete_rows(cursor: Any, course_ids: Sequence[int] | None) -> None:
                 f"DELETE FROM {table} WHERE {key} IN ({placeholders})",  # noqa: S608
                 list(course_ids),
             )
+
+
+def search_index_version() -> int:
+    """The index's version: it changes in the transaction of every catalog write."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")  # noqa: S608
+        return int(cursor.fetchone()[0])
 
 
 def _bump_version(cursor: Any) -> None:

@@ -13,6 +13,7 @@ computation would give.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import math
 from collections import Counter
@@ -26,7 +27,6 @@ from django.utils.dateparse import parse_datetime
 from sankore.catalog.models import (
     Course,
     CourseRun,
-    Discipline,
     Recognition,
     RunState,
     run_state_filters,
@@ -40,6 +40,7 @@ from sankore.catalog.search_index import (
     STATE_TABLE,
     TEXT_TABLE,
     fts_query,
+    parse_facet_links,
 )
 from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
 from sankore.institutions.models import Institution
@@ -50,7 +51,6 @@ _COURSE_LANGUAGES = Course.languages.through._meta.db_table
 _COURSE_DISCIPLINES = Course.disciplines.through._meta.db_table
 _COURSE_OWNERS = Course.owners.through._meta.db_table
 _RUNS = CourseRun._meta.db_table
-_DISCIPLINES = Discipline._meta.db_table
 _INSTITUTIONS = Institution._meta.db_table
 
 
@@ -236,56 +236,35 @@ def facet_filters(
 
 # --- Counts ----------------------------------------------------------------------------------
 
-# Each discipline with itself and its ancestors (depth-bounded against a cycle).
-_TREE = (
-    "WITH RECURSIVE tree(id, ancestor, depth) AS ("  # noqa: S608
-    f"SELECT id, id, 0 FROM {_DISCIPLINES} UNION ALL "
-    f"SELECT tree.id, d.parent_id, tree.depth + 1 FROM tree JOIN {_DISCIPLINES} d "
-    "ON d.id = tree.ancestor WHERE d.parent_id IS NOT NULL AND tree.depth < 32)"
-)
-_LINKED_FACETS = ("discipline", "language", "institution", "country", "region")
-
-
-def _linked_counts(facet: str, rows: str) -> str:
-    """``(value, n)`` over the courses of the CTE ``rows``, for a facet kept in link
-    tables. ``CROSS JOIN`` makes SQLite loop over the rows and probe the link table's index
-    rather than scan the link table; PostgreSQL plans inner joins freely either way."""
-    if facet == "discipline":
-        # Through the tree, a course counts once under each ancestor of its disciplines.
-        return (
-            "SELECT CAST(t.ancestor AS VARCHAR(20)) AS value, COUNT(*) AS n FROM ("  # noqa: S608
-            f"SELECT DISTINCT tree.ancestor, m.course_id FROM {rows} m "
-            f"CROSS JOIN {_COURSE_DISCIPLINES} cd CROSS JOIN tree "
-            "WHERE cd.course_id = m.course_id AND tree.id = cd.discipline_id) t "
-            "GROUP BY t.ancestor"
-        )
-    if facet == "language":
-        return (
-            f"SELECT cl.language_id AS value, COUNT(*) AS n FROM {rows} m "  # noqa: S608
-            f"CROSS JOIN {_COURSE_LANGUAGES} cl WHERE cl.course_id = m.course_id "
-            "GROUP BY cl.language_id"
-        )
-    if facet == "institution":
-        return (
-            "SELECT CAST(co.institution_id AS VARCHAR(20)) AS value, COUNT(*) AS n "  # noqa: S608
-            f"FROM {rows} m CROSS JOIN {_COURSE_OWNERS} co WHERE co.course_id = m.course_id "
-            "GROUP BY co.institution_id"
-        )
-    # Country, region: a course whose two owners share a country counts once there.
-    return (
-        f"SELECT t.value, COUNT(*) AS n FROM (SELECT DISTINCT i.{facet} AS value, "  # noqa: S608
-        f"m.course_id FROM {rows} m CROSS JOIN {_COURSE_OWNERS} co "
-        f"CROSS JOIN {_INSTITUTIONS} i WHERE co.course_id = m.course_id "
-        f"AND i.id = co.institution_id AND i.{facet} <> '') t GROUP BY t.value"
-    )
-
+# Each index row carries its course's discipline ids, language codes and owner ids (see
+# ``search_index.facet_links``): the counts of those facets group the matching rows by that
+# short text, in one pass without a join, and each distinct text is expanded here — into a
+# discipline's ancestors (the taxonomy of the search) and an owner's country and region (read
+# in the same statement). A course counts once per value whatever its number of links.
+_LINK_COLUMNS = {"disciplines": "disciplines", "languages": "languages", "owners": "owners"}
+# The part of the counts each target (the total or a facet) is computed from.
+_PART_OF = {
+    "total": "scalar",
+    "availability": "scalar",
+    "level": "scalar",
+    "recognition": "scalar",
+    "discipline": "disciplines",
+    "language": "languages",
+    "institution": "owners",
+    "country": "owners",
+    "region": "owners",
+}
+_INSTITUTIONS_PART = -1
 
 # Counts are computed and cached per (set of courses, part): a set is the words plus some
 # facets' selections, a part is "scalar" (the rows grouped by level, recognitions and states,
-# which give the total and three facets) or a facet kept in link tables. A facet counts over
-# the set that leaves out its own selection: searches with selections in common share work;
+# which give the total and three facets) or one of the link columns. A facet counts over the
+# set that leaves out its own selection: searches with selections in common share work;
 # every single-selection search reuses the counts of the whole catalog.
 _SetKey = tuple[tuple[str, tuple[str, ...]], ...]
+_Entry = tuple[_SetKey, str]
+# Cached per entry: facet (or "scalar") → value → count.
+_PartCounts = dict[str, dict[str, int]]
 
 
 class _CountPlan(NamedTuple):
@@ -307,25 +286,76 @@ def _count_plan(text: TextMatch, filters: dict[str, Sql], words: Sequence[str]) 
     return _CountPlan(sets, parts)
 
 
-def _part_name(target: str) -> str:
-    return target if target in _LINKED_FACETS else "scalar"
+def _ancestors(discipline_parents: dict[int, int | None]) -> Any:
+    @functools.cache
+    def of(discipline_id: int) -> frozenset[int]:
+        found: list[int] = []
+        current: int | None = discipline_id
+        while current is not None and current in discipline_parents and current not in found:
+            found.append(current)  # the list also stops a cycle in the tree
+            current = discipline_parents[current]
+        return frozenset(found)
+
+    return of
+
+
+def _expand(
+    part: str,
+    grouped: dict[str, int],
+    discipline_parents: dict[int, int | None],
+    institutions: dict[int, tuple[str, str]],
+) -> _PartCounts:
+    """A part's counts per value from its counts per distinct link text."""
+    if part == "scalar":
+        return {"scalar": grouped}
+    if part == "languages":
+        languages: Counter[str] = Counter()
+        for links, count in grouped.items():
+            for code in parse_facet_links(links):
+                languages[code] += count
+        return {"language": dict(languages)}
+    if part == "disciplines":
+        ancestors = _ancestors(discipline_parents)
+        disciplines: Counter[str] = Counter()
+        for links, count in grouped.items():
+            under: set[int] = set()
+            for value in parse_facet_links(links):
+                under |= ancestors(int(value))
+            for discipline_id in under:
+                disciplines[str(discipline_id)] += count
+        return {"discipline": dict(disciplines)}
+    owners: dict[str, Counter[str]] = {
+        name: Counter() for name in ("institution", "country", "region")
+    }
+    for links, count in grouped.items():
+        ids = [int(value) for value in parse_facet_links(links)]
+        known = [pk for pk in ids if pk in institutions]
+        for pk in known:
+            owners["institution"][str(pk)] += count
+        # A course whose two owners share a country counts once there.
+        for place, index in (("country", 0), ("region", 1)):
+            for value in {institutions[pk][index] for pk in known} - {""}:
+                owners[place][value] += count
+    return {name: dict(counter) for name, counter in owners.items()}
 
 
 def _compute_parts(
     cursor: Any,
     text: TextMatch,
     columns: StateColumns,
-    missing: list[tuple[_SetKey, str]],
+    missing: list[_Entry],
     plan: _CountPlan,
-) -> dict[tuple[_SetKey, str], dict[str, int]]:
+    discipline_parents: dict[int, int | None],
+) -> dict[_Entry, _PartCounts]:
     """The missing (set, part) counts, in one statement: a CTE per set, a branch per part."""
     set_keys = list(dict.fromkeys(key for key, _part in missing))
-    ctes, params, branches = [_TREE], [], []
+    ctes, params, branches = [], [], []
     for number, key in enumerate(set_keys):
         where = plan.sets[key]
         ctes.append(
-            f"m{number} AS MATERIALIZED (SELECT s.course_id, s.level, s.recognitions, "  # noqa: S608
-            f"{columns.states.text} AS states FROM {text.source.text} WHERE {where.text})"
+            f"m{number} AS MATERIALIZED (SELECT s.level, s.recognitions, "  # noqa: S608
+            f"{columns.states.text} AS states, s.disciplines, s.languages, s.owners "
+            f"FROM {text.source.text} WHERE {where.text})"
         )
         params += [*columns.states.params, *text.source.params, *where.params]
     for number, (key, part) in enumerate(missing):
@@ -335,14 +365,29 @@ def _compute_parts(
             f"|| CAST(m.states AS VARCHAR(4)) AS value, COUNT(*) AS n FROM {rows} m "
             "GROUP BY m.level, m.recognitions, m.states"
             if part == "scalar"
-            else _linked_counts(part, rows)
+            else f"SELECT m.{_LINK_COLUMNS[part]} AS value, COUNT(*) AS n FROM {rows} m "  # noqa: S608
+            f"GROUP BY m.{_LINK_COLUMNS[part]}"
         )
         branches.append(f"SELECT {number:d} AS part, b.value, b.n FROM ({branch}) b")  # noqa: S608
-    cursor.execute(f"{', '.join(ctes)} {' UNION ALL '.join(branches)}", params)
-    found: dict[tuple[_SetKey, str], dict[str, int]] = {entry: {} for entry in missing}
+    if any(part == "owners" for _key, part in missing):
+        # Countries and regions as they are now (institution edits do not touch the index).
+        branches.append(
+            f"SELECT {_INSTITUTIONS_PART:d} AS part, CAST(i.id AS VARCHAR(20)) || ':' "  # noqa: S608
+            f"|| i.country || ':' || i.region AS value, 0 AS n FROM {_INSTITUTIONS} i"
+        )
+    cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}", params)
+    grouped: dict[_Entry, dict[str, int]] = {entry: {} for entry in missing}
+    institutions: dict[int, tuple[str, str]] = {}
     for number, value, count in cursor.fetchall():
-        found[missing[number]][str(value)] = int(count)
-    return found
+        if number == _INSTITUTIONS_PART:
+            pk, country, region = str(value).split(":", 2)
+            institutions[int(pk)] = (country, region)
+        else:
+            grouped[missing[number]][str(value)] = int(count)
+    return {
+        entry: _expand(entry[1], counts, discipline_parents, institutions)
+        for entry, counts in grouped.items()
+    }
 
 
 def facet_counts(
@@ -353,27 +398,29 @@ def facet_counts(
     filters: dict[str, Sql],
     columns: StateColumns,
     words: Sequence[str],
+    discipline_parents: dict[int, int | None],
 ) -> tuple[int, dict[str, dict[str, int]]]:
     """The total and each facet's counts: from the cache, the missing ones in one query.
 
+    ``discipline_parents``: each discipline's parent id, the taxonomy the search reads.
     Cached only while every session-state snapshot holds at ``now``, under the index version
     and the snapshots' common interval: the counts are then exactly what a new computation
     would give. Otherwise rows computed from their sessions may change state any second.
     """
     plan = _count_plan(text, filters, words)
-    entries = list(dict.fromkeys((plan.parts[t], _part_name(t)) for t in plan.parts))
+    entries = list(dict.fromkeys((plan.parts[t], _PART_OF[t]) for t in plan.parts))
     cacheable = state.holds_at(now)
 
-    def cache_key(entry: tuple[_SetKey, str]) -> str:
+    def cache_key(entry: _Entry) -> str:
         digest = hashlib.sha256(repr((connection.vendor, state, entry)).encode()).hexdigest()
-        return f"catalog:search-counts:{digest}"
+        return f"catalog:search-counts:v2:{digest}"
 
     keys = {entry: cache_key(entry) for entry in entries}
     cached = cache.get_many(list(keys.values())) if cacheable else {}
     found = {entry: cached[key] for entry, key in keys.items() if key in cached}
     missing = [entry for entry in entries if entry not in found]
     if missing:
-        computed = _compute_parts(cursor, text, columns, missing, plan)
+        computed = _compute_parts(cursor, text, columns, missing, plan, discipline_parents)
         found.update(computed)
         if cacheable:
             seconds = FACET_CACHE_SECONDS
@@ -383,11 +430,12 @@ def facet_counts(
     total = 0
     facets: dict[str, Counter[str]] = {facet: Counter() for facet in FACET_NAMES}
     for target, key in plan.parts.items():
-        counts = found[(key, _part_name(target))]
-        if target in _LINKED_FACETS:
-            facets[target].update(counts)
+        part = _PART_OF[target]
+        counts = found[(key, part)]
+        if part != "scalar":
+            facets[target].update(counts[target])
             continue
-        for value, count in counts.items():
+        for value, count in counts["scalar"].items():
             level, recognitions, states = value.split(":")
             if target == "total":
                 total += count

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from sankore.accounts.permissions import AnyUser
 from sankore.catalog.models import Course, CourseRun, Discipline, RunState, featured_run_of
 from sankore.catalog.permissions import course_queryset_visible_to
-from sankore.catalog.search import CourseSearchResult, course_search
+from sankore.catalog.search import CourseSearchResult, course_search, search_index_version
 from sankore.institutions.models import Institution
 
 __all__ = [
@@ -107,7 +109,25 @@ class CatalogCounts:
     countries: int
 
 
+CATALOG_COUNTS_SECONDS = 600
+
+
 def catalog_counts() -> CatalogCounts:
+    """Published courses, their owners and those owners' countries (the home page).
+
+    Cached under the search index's version, which every catalog write bumps in its own
+    transaction: a course published, unpublished or given new owners shows at once. Institution
+    edits (a country) may lag up to ten minutes, as the search's facet counts do.
+    """
+    key = f"catalog:counts:{connection.vendor}:{search_index_version()}"
+    counts: CatalogCounts | None = cache.get(key)
+    if counts is None:
+        counts = _catalog_counts()
+        cache.set(key, counts, CATALOG_COUNTS_SECONDS)
+    return counts
+
+
+def _catalog_counts() -> CatalogCounts:
     published = Course.objects.filter(is_published=True)
     owners = Institution.objects.filter(owned_courses__in=published).distinct()
     return CatalogCounts(

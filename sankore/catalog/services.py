@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from sankore.catalog.models import (
     Course,
@@ -20,6 +21,7 @@ from sankore.catalog.models import (
     Teacher,
 )
 from sankore.catalog.search import search_index_update
+from sankore.core.errors import ServiceError
 from sankore.institutions.models import Institution
 
 COURSE_EDITABLE_FIELDS = frozenset(
@@ -42,6 +44,12 @@ COURSE_EDITABLE_FIELDS = frozenset(
         "is_published",
     }
 )
+
+
+class CapacityBelowEnrolmentsError(ServiceError):
+    pass
+
+
 RUN_EDITABLE_FIELDS = frozenset(
     {
         "title",
@@ -212,11 +220,23 @@ def course_run_update(*, run: CourseRun, **fields: Any) -> CourseRun:
     unknown = set(fields) - RUN_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    # Lock the row: the enrolment counter moves under concurrent enrolments, and a capacity
+    # must never drop below the seats already taken.
+    locked = CourseRun.objects.select_for_update().only("enrolment_count").get(pk=run.pk)
+    run.enrolment_count = locked.enrolment_count
+    capacity = fields.get("capacity", run.capacity)
+    if capacity is not None and capacity < run.enrolment_count:
+        raise CapacityBelowEnrolmentsError(
+            _("La capacité ne peut pas être inférieure aux %(count)s inscrits actuels.")
+            % {"count": run.enrolment_count},
+            code="capacity_below_enrolments",
+        )
     for name, value in fields.items():
         setattr(run, name, value)
     run.updated_at = timezone.now()
     run.full_clean()
-    run.save()
+    # Never write the counter back: it belongs to the enrolment services.
+    run.save(update_fields=[*fields, "updated_at"])
     search_index_update(course_ids=[run.course_id])
     return run
 
@@ -290,6 +310,21 @@ def teacher_update(*, teacher: Teacher, **fields: Any) -> Teacher:
     # Teacher names are part of the course search documents.
     search_index_update(course_ids=list(teacher.courses.values_list("pk", flat=True)))
     return teacher
+
+
+@transaction.atomic
+def teacher_delete(*, teacher: Teacher) -> None:
+    course_ids = list(teacher.courses.values_list("pk", flat=True))
+    teacher.delete()
+    search_index_update(course_ids=course_ids)
+
+
+@transaction.atomic
+def discipline_delete(*, discipline: Discipline) -> None:
+    """Delete a discipline (refused by the database while it has sub-disciplines)."""
+    course_ids = list(discipline.courses.values_list("pk", flat=True))
+    discipline.delete()
+    search_index_update(course_ids=course_ids)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django_countries import countries as django_countries
 from django_countries.fields import Country
 
 from sankore.catalog import selectors
@@ -34,6 +36,9 @@ FACET_TITLES = {
     "region": _("Région"),
 }
 
+
+# ASCII digits only, and few enough for a database integer (str.isdigit accepts « ² »).
+SESSION_ID = re.compile(r"[0-9]{1,18}")
 
 # Past this many options, a facet folds the rest behind « N de plus » (selected ones stay shown).
 FACET_VISIBLE_OPTIONS = 6
@@ -66,7 +71,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     open_courses = selectors.course_search(
         params=CourseSearchParams(availability=(RunState.OPEN.value,)), page=1, page_size=6
@@ -82,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def course_list(request: HttpRequest) -> HttpResponse:
     try:
         params, page, _page_size = parse_course_search_params(request.GET)
@@ -105,10 +110,15 @@ def course_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/course_list.html", context)
 
 
-@require_GET
+def _course_time_zone(course: Any) -> str:
+    owners = list(course.owners.all())
+    return owners[0].time_zone if owners else "UTC"
+
+
+@require_safe
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     run_param = request.GET.get("session", "")
-    run_id = int(run_param) if run_param.isdigit() else None
+    run_id = int(run_param) if SESSION_ID.fullmatch(run_param) else None
     page = selectors.course_page_get(slug=slug, user=request.user, run_id=run_id)
     enrolled_run_ids = (
         active_enrolment_run_ids(user=request.user, course_run_ids=[run.pk for run in page.runs])
@@ -125,6 +135,8 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "state": page.selected_state,
             "enrolled_run_ids": enrolled_run_ids,
             "is_enrolled": bool(page.selected_run and page.selected_run.pk in enrolled_run_ids),
+            # Session dates read in the time zone of the (first) owning institution.
+            "course_time_zone": _course_time_zone(page.course),
             "enrolment_opens_later": bool(
                 page.selected_run and page.selected_run.enrolment_start > page.now
             ),
@@ -136,14 +148,15 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def institution_list(request: HttpRequest) -> HttpResponse:
     institutions = Institution.objects.order_by("name")
     country = request.GET.get("country", "")
     region = request.GET.get("region", "")
     kind = request.GET.get("kind", "")
+    country = country.upper() if country.upper() in dict(django_countries) else ""
     if country:
-        institutions = institutions.filter(country=country.upper())
+        institutions = institutions.filter(country=country)
     if region in Region.values:
         institutions = institutions.filter(region=region)
     if kind in InstitutionKind.values:
@@ -164,13 +177,13 @@ def institution_list(request: HttpRequest) -> HttpResponse:
             "countries": countries,
             "regions": Region.choices,
             "kinds": InstitutionKind.choices,
-            "selected": {"country": country.upper(), "region": region, "kind": kind},
+            "selected": {"country": country, "region": region, "kind": kind},
             "query_without_page": _query_without_page(request),
         },
     )
 
 
-@require_GET
+@require_safe
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institution = get_object_or_404(Institution, slug=slug)
     return render(

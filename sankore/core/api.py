@@ -40,7 +40,7 @@ from sankore.core.errors import ServiceError
 T = TypeVar("T")
 
 MAX_PAGE = 10_000
-READ_METHODS = ("GET", "OPTIONS")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 
 
@@ -187,7 +187,15 @@ def read_only_cors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "OPTIONS":
             return _with_cors(_preflight(request))
+        is_head = request.method == "HEAD"
+        if is_head:
+            # Monitors and link checkers probe with HEAD: answer as GET, without the body.
+            request.method = "GET"
         response = view(request, *args, **kwargs)
+        if is_head and isinstance(response, HttpResponse):
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
         if isinstance(response, HttpResponseNotAllowed):
             response = _error(
                 405,

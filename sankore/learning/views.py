@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sankore.catalog.models import CourseRun
+from sankore.catalog.permissions import course_queryset_visible_to
 from sankore.core.errors import ServiceError
 from sankore.learning import selectors, services
 
@@ -24,7 +27,7 @@ def _back_to(request: HttpRequest, run: CourseRun) -> HttpResponseRedirect:
     return redirect(target)
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
@@ -37,7 +40,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def enrol(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(CourseRun.objects.select_related("course"), pk=run_id)
+    # Only sessions the learner may see: an unpublished one is a 404, like its page.
+    visible = CourseRun.objects.filter(
+        is_published=True, course__in=course_queryset_visible_to(user=request.user)
+    )
+    run = get_object_or_404(visible.select_related("course"), pk=run_id)
     try:
         services.enrolment_create(user=request.user, course_run=run)  # type: ignore[arg-type]
     except services.AlreadyEnrolledError as error:
@@ -52,7 +59,11 @@ def enrol(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def unenrol(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(CourseRun.objects.select_related("course"), pk=run_id)
+    # Sessions the learner is enrolled in, even if since unpublished; any other id is a 404.
+    enrolled = CourseRun.objects.filter(
+        enrolments__user_id=cast(int, request.user.pk), enrolments__is_active=True
+    )
+    run = get_object_or_404(enrolled.select_related("course"), pk=run_id)
     try:
         services.enrolment_deactivate(user=request.user, course_run=run)  # type: ignore[arg-type]
     except ServiceError as error:

@@ -79,3 +79,15 @@ def test_a_success_before_the_limit_resets_the_count(client: Client, learner: Us
         assert refused.status_code == 200
 
     assert _attempt(client, learner.email, PASSWORD).status_code == 302
+
+
+def test_a_login_attempt_with_an_address_longer_than_axes_column_is_refused_cleanly(
+    client: Client,
+) -> None:
+    """Axes stores the address tried in 255 characters: PostgreSQL refused a longer one (500)."""
+    overlong = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "org"
+
+    response = client.post("/comptes/login/", {"login": overlong, "password": "faux"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors

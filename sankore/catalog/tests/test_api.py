@@ -439,7 +439,7 @@ def test_writing_is_a_405_in_json(client: Client, method: str) -> None:
     assert json.loads(response.content) == {
         "detail": f"Méthode {method.upper()} non autorisée : cette adresse se lit avec GET."
     }
-    assert response["Allow"] == "GET, OPTIONS"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert Course.objects.count() == before
 
 
@@ -473,7 +473,7 @@ def test_a_preflight_request_is_answered(client: Client) -> None:
 
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Access-Control-Allow-Methods"] == "GET, OPTIONS"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     assert response["Access-Control-Allow-Headers"] == "accept-language"
     assert response["Access-Control-Max-Age"] == "86400"
 

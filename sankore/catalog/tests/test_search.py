@@ -23,6 +23,7 @@ from sankore.catalog.search import (
     search_index_refresh_states,
 )
 from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
+from sankore.catalog.selectors import catalog_counts
 from sankore.catalog.tests.factories import (
     CourseFactory,
     CourseRunFactory,
@@ -491,6 +492,40 @@ def test_every_facet_counts_the_matching_courses(catalog: dict[str, Any]) -> Non
     assert counts(result, "institution") == {"ucad": 3, "lyon": 2, "uidt": 2}
     assert counts(result, "country") == {"SN": 4, "FR": 2}
     assert counts(result, "region") == {"afrique-ouest": 4, "europe-ouest": 2}
+
+
+def test_facet_counts_follow_the_taxonomy_and_links_after_every_write(
+    catalog: dict[str, Any],
+) -> None:
+    search()  # fills the cache of the whole catalog's counts
+    sciences = catalog["sciences"].disciplines.get()
+    biology = catalog["bio"].disciplines.get()
+    law = catalog["law"].disciplines.get()
+
+    services.discipline_update(discipline=law, parent=sciences)
+    services.course_update(course=catalog["sciences"], languages=["en"], disciplines=[biology])
+    result = search()
+
+    assert counts(result, "discipline") == {"sciences": 5, "biologie": 3, "chimie": 2, "droit": 1}
+    assert counts(result, "language") == {"fr": 3, "en": 3}
+    assert counts(search(language=("en",)), "discipline") == {
+        "sciences": 3,
+        "biologie": 2,
+        "chimie": 2,
+    }
+
+
+def test_the_home_page_counts_are_cached_until_the_catalog_changes(
+    catalog: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    first = catalog_counts()
+    with django_assert_num_queries(1):  # the index version only
+        assert catalog_counts() == first
+    assert (first.courses, first.institutions, first.countries) == (5, 3, 2)
+
+    CourseFactory(title="Nouveau", owners=[InstitutionFactory(country="CI")])
+
+    assert catalog_counts() == replace(first, courses=6, institutions=4, countries=3)
 
 
 def test_facet_options_carry_labels_in_the_current_language(catalog: dict[str, Any]) -> None:
