@@ -9,7 +9,9 @@ Existing rows are filled here from the link tables, so no rebuild is needed.
 
 On PostgreSQL the row also holds the weighted ``tsvector`` (most of a 2 KB row): a covering
 index of what counts read makes counting over a broad set an index-only scan rather than a
-scan of the whole table. SQLite's row is already narrow (its text is in the FTS5 table).
+scan of the whole table. On SQLite (a narrow row, the text being in the FTS5 table) the cost
+was sorting 100,000 rows per facet for ``GROUP BY``: an index per counted column, with the
+columns filters test, lets it read them in order instead.
 """
 
 from django.db import migrations
@@ -19,6 +21,16 @@ LINKS = {
     "disciplines": ("catalog_course_disciplines", "discipline_id"),
     "languages": ("catalog_course_languages", "language_id"),
     "owners": ("catalog_course_owners", "institution_id"),
+}
+
+# SQLite: one covering index per part of the counts, in the order of its GROUP BY, with the
+# columns that facet filters test, so counting a broad set reads an index in order.
+SQLITE_INDEXES = {
+    "catalog_course_search_by_scalars": "level, recognitions, states",
+    **{
+        f"catalog_course_search_by_{column}": f"{column}, states, level, recognitions"
+        for column in COLUMNS
+    },
 }
 
 
@@ -51,10 +63,17 @@ def add_columns(apps, schema_editor):
             params=None,
         )
         schema_editor.execute("ANALYZE catalog_course_search", params=None)
+    else:
+        for name, columns in SQLITE_INDEXES.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON catalog_course_search ({columns})",
+                params=None,
+            )
 
 
 def drop_columns(apps, schema_editor):
-    schema_editor.execute("DROP INDEX IF EXISTS catalog_course_search_facets", params=None)
+    for name in ["catalog_course_search_facets", *SQLITE_INDEXES]:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}", params=None)
     for column in COLUMNS:
         schema_editor.execute(
             f"ALTER TABLE catalog_course_search DROP COLUMN {column}", params=None
