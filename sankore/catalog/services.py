@@ -22,6 +22,7 @@ from sankore.catalog.models import (
 )
 from sankore.catalog.search import search_index_update
 from sankore.core.errors import ServiceError
+from sankore.core.validation import refuse_unknown_fields
 from sankore.institutions.models import Institution
 
 COURSE_EDITABLE_FIELDS = frozenset(
@@ -116,9 +117,7 @@ def course_create(
     slug: str = "",
     **fields: Any,
 ) -> Course:
-    unknown = set(fields) - COURSE_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=COURSE_EDITABLE_FIELDS, kind="course")
     course = Course(
         code=code,
         title=title,
@@ -157,9 +156,7 @@ def course_update(
     teachers: Sequence[Teacher] | None = None,
     **fields: Any,
 ) -> Course:
-    unknown = set(fields) - COURSE_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=COURSE_EDITABLE_FIELDS, kind="course")
     for name, value in fields.items():
         setattr(course, name, value)
     course.updated_at = timezone.now()
@@ -217,9 +214,7 @@ def course_run_create(
 
 @transaction.atomic
 def course_run_update(*, run: CourseRun, **fields: Any) -> CourseRun:
-    unknown = set(fields) - RUN_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=RUN_EDITABLE_FIELDS, kind="session")
     # Lock the row: the enrolment counter moves under concurrent enrolments, and a capacity
     # must never drop below the seats already taken.
     locked = CourseRun.objects.select_for_update().only("enrolment_count").get(pk=run.pk)
@@ -300,9 +295,7 @@ TEACHER_EDITABLE_FIELDS = frozenset({"full_name", "title", "bio", "photo", "inst
 
 @transaction.atomic
 def teacher_update(*, teacher: Teacher, **fields: Any) -> Teacher:
-    unknown = set(fields) - TEACHER_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown teacher fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=TEACHER_EDITABLE_FIELDS, kind="teacher")
     for name, value in fields.items():
         setattr(teacher, name, value)
     teacher.full_clean()

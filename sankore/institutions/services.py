@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sankore.core.validation import refuse_unknown_fields
 from sankore.institutions.geography import region_for_country
 from sankore.institutions.models import Institution
 
@@ -49,9 +50,7 @@ def institution_create(
     **fields: Any,
 ) -> Institution:
     """Create an institution; its AUF region defaults to the one of its country."""
-    unknown = set(fields) - INSTITUTION_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=INSTITUTION_EDITABLE_FIELDS, kind="institution")
     institution = Institution(
         name=name,
         kind=kind,
@@ -68,9 +67,7 @@ def institution_create(
 
 @transaction.atomic
 def institution_update(*, institution: Institution, **fields: Any) -> Institution:
-    unknown = set(fields) - INSTITUTION_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields=fields, allowed=INSTITUTION_EDITABLE_FIELDS, kind="institution")
     for name, value in fields.items():
         setattr(institution, name, value)
     if "country" in fields and "region" not in fields:
