@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,9 @@ def _full_name_field(*, required: bool) -> forms.CharField:
     )
 
 
+EMAIL_MAX_LENGTH = 254  # RFC 5321, and the User.email column
+
+
 class SignupForm(forms.Form):
     """Fields allauth adds to its signup form; the account adapter stores them."""
 
@@ -58,6 +62,11 @@ class SignupForm(forms.Form):
         self.fields["country"].choices = _country_choices(  # type: ignore[attr-defined]
             blank_label=str(_("Choisissez votre pays"))
         )
+        email = self.fields.get("email")
+        if email is not None:
+            # An address longer than the column would otherwise be cut, not refused.
+            email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+            email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
     def signup(self, request: HttpRequest, user: User) -> None:
         """Called by allauth after the user is saved: nothing left to do.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext
 
 # Every asset is served by the platform itself: the policy says so to the browser too.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -20,6 +22,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte has no business in a form or a query string, and PostgreSQL refuses it in
+    text: answer 400 up front rather than let any filter, search or admin list reach the
+    database with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": gettext("Caractère nul interdit dans la requête.")}, status=400
+                )
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
 
 
 class ContentSecurityPolicyMiddleware:

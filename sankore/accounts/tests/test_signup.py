@@ -128,3 +128,22 @@ def test_an_unverified_account_cannot_log_in(client: Client) -> None:
     assert "_auth_user_id" not in client.session
     assert len(mail.outbox) == 1  # a fresh verification link
     assert mail.outbox[0].to == ["nouveau@example.org"]
+
+
+def test_an_address_longer_than_254_characters_is_refused_not_cut(client: Client) -> None:
+    from sankore.accounts.models import User
+
+    response = client.post(
+        "/comptes/signup/",
+        {
+            "email": "a" * 300 + "@example.org",
+            "full_name": "Aminata Diallo",
+            "country": "SN",
+            "password1": "savane-Baobab-2025",
+            "password2": "savane-Baobab-2025",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert User.objects.count() == 0

@@ -25,12 +25,11 @@ LINKS = {
 
 # SQLite: one covering index per part of the counts, in the order of its GROUP BY, with the
 # columns that facet filters test, so counting a broad set reads an index in order.
+# (Not one led by level, states or recognitions: SQLite would pick it to filter a page of
+# results and then sort them; the level-recognitions-states counts use the languages' index.)
 SQLITE_INDEXES = {
-    "catalog_course_search_by_scalars": "level, recognitions, states",
-    **{
-        f"catalog_course_search_by_{column}": f"{column}, states, level, recognitions"
-        for column in COLUMNS
-    },
+    f"catalog_course_search_by_{column}": f"{column}, states, level, recognitions"
+    for column in COLUMNS
 }
 
 

@@ -161,7 +161,7 @@ def test_unpublished_courses_are_not_listed(client: Client) -> None:
         ("page_size=101", "La taille de page doit être un nombre entier de 1 à 100."),
         ("q=" + "x" * 10_000, "La recherche est trop longue : 200 caractères au plus."),
         ("language=klingon", "Valeur inconnue pour le filtre « langue » : klingon."),
-        ("discipline=%00", "Valeur inconnue pour le filtre « discipline » : \x00."),
+        ("discipline=%00", "Caractère nul interdit dans la requête."),
         ("availability=bientot", "Valeur inconnue pour le filtre « disponibilité » : bientot."),
     ],
 )
@@ -329,7 +329,7 @@ def test_sessions_are_listed_by_start_and_filtered_by_course_and_state(client: C
             "État de session inconnu : bientot. États : ouverte, a-venir, en-cours, archivee.",
         ),
         ("course=nexiste-pas", "Cours inconnu : nexiste-pas."),
-        ("course=%00", "Cours inconnu : \x00."),
+        ("course=%00", "Caractère nul interdit dans la requête."),
         ("page=-1", "Le numéro de page doit être un nombre entier de 1 à 10000."),
         ("page_size=abc", "La taille de page doit être un nombre entier de 1 à 100."),
     ],

@@ -38,7 +38,7 @@ def test_a_strange_session_parameter_falls_back_to_the_featured_session(
     assert response.context["run"] == run
 
 
-@pytest.mark.parametrize("country", ["\x00", "ZZ", "x" * 500])
+@pytest.mark.parametrize("country", ["ZZ", "x" * 500, "sn2"])
 def test_an_unknown_country_filter_is_ignored_on_the_institution_list(
     client: Client, country: str
 ) -> None:
