@@ -133,17 +133,7 @@ class CourseAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Course]):
 class CourseRunAdminForm(forms.ModelForm[CourseRun]):
     class Meta:
         model = CourseRun
-        fields = (
-            "course",
-            "title",
-            "start",
-            "end",
-            "enrolment_start",
-            "enrolment_end",
-            "pacing",
-            "capacity",
-            "is_published",
-        )
+        fields = ("course", *services.RUN_EDITABLE_FIELD_ORDER)
 
     def clean_capacity(self) -> int | None:
         capacity: int | None = self.cleaned_data.get("capacity")

@@ -51,18 +51,18 @@ class CapacityBelowEnrolmentsError(ServiceError):
     pass
 
 
-RUN_EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "start",
-        "end",
-        "enrolment_start",
-        "enrolment_end",
-        "pacing",
-        "capacity",
-        "is_published",
-    }
+# In the order a form shows them.
+RUN_EDITABLE_FIELD_ORDER = (
+    "title",
+    "start",
+    "end",
+    "enrolment_start",
+    "enrolment_end",
+    "pacing",
+    "capacity",
+    "is_published",
 )
+RUN_EDITABLE_FIELDS = frozenset(RUN_EDITABLE_FIELD_ORDER)
 
 
 def _unique_course_slug(title: str, *, exclude_pk: int | None = None) -> str:
