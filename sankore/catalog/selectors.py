@@ -98,7 +98,10 @@ def courses_of_institution(
         .order_by("title", "pk")
     )
     for course in courses:
-        course.featured_run = featured_run_of(course.published_runs, now)  # type: ignore[attr-defined]
+        featured = featured_run_of(course.published_runs, now)  # type: ignore[attr-defined]
+        course.featured_run = featured  # type: ignore[attr-defined]
+        # The card shows the featured session's state at the time of the request.
+        course.availability = featured.state_at(now) if featured else None  # type: ignore[attr-defined]
     return courses
 
 
