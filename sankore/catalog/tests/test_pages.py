@@ -247,3 +247,35 @@ def test_the_search_index_can_be_rebuilt_from_the_command_line() -> None:
     call_command("search_index_rebuild", stdout=out)
 
     assert out.getvalue().strip() == "3 courses indexed."
+
+
+def test_the_institution_list_runs_a_constant_number_of_queries(
+    client: Client,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    InstitutionFactory.create_batch(2)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("institutions:list"))
+    InstitutionFactory.create_batch(20, country="CM")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("institutions:list"))
+
+    assert response.context["page_obj"].paginator.count == 22
+
+
+def test_an_institution_page_runs_a_constant_number_of_queries(
+    client: Client,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    institution = InstitutionFactory()
+    CourseRunFactory(course=CourseFactory(owners=[institution]))
+    with django_assert_max_num_queries(15) as few:
+        client.get(institution.get_absolute_url())
+    for _ in range(6):
+        CourseRunFactory(course=CourseFactory(owners=[institution]))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(institution.get_absolute_url())
+
+    assert len(response.context["courses"]) == 7
