@@ -480,37 +480,61 @@ def _compute_parts_in_one_pass(
         if target in filters:
             masks.add(full ^ (1 << names.index(target)))
         admitted[key] = masks
-    read = sorted({full} | {full ^ (1 << number) for number in range(len(names))})
-    flag = Sql(
-        " + ".join(
-            f"CASE WHEN {filters[name].text} THEN {1 << number:d} ELSE 0 END"
-            for number, name in enumerate(names)
+    # Only the rows and the grouping sets the missing entries need: when the sets leaving one
+    # filter out are cached (their facets were asked alone before), the filters go to the WHERE
+    # clause and only the matching rows are grouped.
+    read = sorted(set().union(*(admitted[key] for key, _part in missing)))
+    parts = {part for _key, part in missing}
+    if read == [full]:
+        flag = Sql(f"{full:d}", [])
+        where = all_of([text.condition, *filters.values()])
+    else:
+        flag = Sql(
+            " + ".join(
+                f"CASE WHEN {filters[name].text} THEN {1 << number:d} ELSE 0 END"
+                for number, name in enumerate(names)
+            ),
+            [param for name in names for param in filters[name].params],
         )
-        or "0",
-        [param for name in names for param in filters[name].params],
-    )
+        where = text.condition
     rows = Sql(
         f"SELECT {flag.text} AS f, s.level, s.recognitions, {columns.states.text} AS states, "  # noqa: S608
-        f"s.languages, s.disciplines, s.owners FROM {text.source.text} "
-        f"WHERE {text.condition.text}",
-        [*flag.params, *columns.states.params, *text.source.params, *text.condition.params],
+        f"s.languages, s.disciplines, s.owners FROM {text.source.text} WHERE {where.text}",
+        [*flag.params, *columns.states.params, *text.source.params, *where.params],
+    )
+    # A column no grouping set holds is selected as NULL (and counted as not grouped in ``g``).
+    scalar = bool({"scalar", "languages"} & parts)
+    by_discipline, by_owner = "disciplines" in parts, "owners" in parts
+    grouping_sets = ", ".join(
+        grouping_set
+        for grouping_set, needed in (
+            ("(r.f, r.level, r.recognitions, r.states, r.languages)", scalar),
+            ("(r.f, r.disciplines)", by_discipline),
+            ("(r.f, r.owners)", by_owner),
+        )
+        if needed
+    )
+    selected = (
+        f"{'GROUPING(r.disciplines)' if by_discipline else '1'} * 2 "
+        f"+ {'GROUPING(r.owners)' if by_owner else '1'} AS g, r.f, "
+        + ("r.level, r.recognitions, r.states, r.languages, " if scalar else "NULL, 0, 0, NULL, ")
+        + ("r.disciplines, " if by_discipline else "NULL, ")
+        + ("r.owners" if by_owner else "NULL")
     )
     institutions_branch = (
         # Countries and regions as they are now (institution edits do not touch the index).
         f" UNION ALL SELECT {_INSTITUTIONS_PART:d}, 0, i.country, 0, 0, i.region, "  # noqa: S608
         f"CAST(i.id AS VARCHAR(20)), '', 0 FROM {_INSTITUTIONS} i"
     )
-    admit = f"r.f IN ({_placeholders(read)})"
+    admit = Sql("", []) if read == [full] else Sql(f" WHERE r.f IN ({_placeholders(read)})", read)
     # OFFSET 0 keeps the subquery whole: each row's filters are evaluated once, not once
     # per grouping set.
     sql = (
-        "SELECT GROUPING(r.disciplines, r.owners) AS g, r.f, r.level, r.recognitions, "  # noqa: S608
-        "r.states, r.languages, r.disciplines, r.owners, COUNT(*) AS n "
-        f"FROM ({rows.text} OFFSET 0) r WHERE {admit} GROUP BY GROUPING SETS ("
-        "(r.f, r.level, r.recognitions, r.states, r.languages), (r.f, r.disciplines), "
-        f"(r.f, r.owners)){institutions_branch}"
+        f"SELECT {selected}, COUNT(*) AS n "  # noqa: S608
+        f"FROM ({rows.text} OFFSET 0) r{admit.text} GROUP BY GROUPING SETS ("
+        f"{grouping_sets}){institutions_branch}"
     )
-    params = [*rows.params, *read]
+    params = [*rows.params, *admit.params]
     cursor.execute(sql, params)
     grouped: dict[_Entry, Counter[str]] = {entry: Counter() for entry in missing}
     institutions: dict[int, tuple[str, str]] = {}

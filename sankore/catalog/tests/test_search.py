@@ -680,6 +680,36 @@ def test_counts_follow_a_catalog_write(catalog: dict[str, Any]) -> None:
     assert counts(search(), "level") == {"introductif": 2, "intermediaire": 1, "avance": 2}
 
 
+@pytest.mark.parametrize(
+    "selections",
+    [
+        {"level": ("introductif",), "language": ("fr",)},
+        {"availability": ("ouverte",), "language": ("fr",)},
+        {"discipline": ("sciences",), "country": ("SN",), "recognition": ("ects",)},
+        {"level": ("introductif",), "institution": ("ucad",), "q": ("cellulaire",)},
+    ],
+)
+def test_a_combination_counts_the_same_when_its_parts_were_asked_before(
+    catalog: dict[str, Any], selections: dict[str, tuple[str, ...]]
+) -> None:
+    from django.core.cache import cache
+
+    q = selections.pop("q", ("",))[0]
+    searches = [{facet: values} for facet, values in selections.items()] + [selections]
+    fresh = []
+    for selection in searches:  # each computed with an empty cache
+        cache.clear()
+        fresh.append(search(q, **selection))
+    cache.clear()
+    search()  # the whole catalog, then each facet alone, then the combination: each reuses
+    # the counts cached before it and computes only the rest
+    again = [search(q, **selection) for selection in searches]
+
+    assert [(r.total, r.facets, titles(r)) for r in again] == [
+        (r.total, r.facets, titles(r)) for r in fresh
+    ]
+
+
 # --- Pages and queries -----------------------------------------------------------------------
 
 
