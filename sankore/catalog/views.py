@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_countries import countries as django_countries
@@ -21,6 +21,7 @@ from sankore.catalog.search_params import (
     SearchParamsError,
     parse_course_search_params,
 )
+from sankore.institutions import selectors as institution_selectors
 from sankore.institutions.geography import Region
 from sankore.institutions.models import Institution, InstitutionKind
 from sankore.learning.selectors import active_enrolment_run_ids
@@ -150,20 +151,16 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def institution_list(request: HttpRequest) -> HttpResponse:
-    institutions = Institution.objects.order_by("name")
-    country = request.GET.get("country", "")
+    # Unknown filter values are ignored on the page (the API refuses them with a 400).
+    country = request.GET.get("country", "").upper()
+    country = country if country in dict(django_countries) else ""
     region = request.GET.get("region", "")
+    region = region if region in Region.values else ""
     kind = request.GET.get("kind", "")
-    country = country.upper() if country.upper() in dict(django_countries) else ""
-    if country:
-        institutions = institutions.filter(country=country)
-    if region in Region.values:
-        institutions = institutions.filter(region=region)
-    if kind in InstitutionKind.values:
-        institutions = institutions.filter(kind=kind)
-    paginator = Paginator(institutions, 30)
-    page_number = request.GET.get("page", "1")
-    page_obj = paginator.get_page(page_number if page_number.isdigit() else 1)
+    kind = kind if kind in InstitutionKind.values else ""
+    institutions = institution_selectors.institution_list(country=country, region=region, kind=kind)
+    # get_page falls back to the first or last page on any bad number.
+    page_obj = Paginator(institutions, 30).get_page(request.GET.get("page"))
     country_codes = Institution.objects.values_list("country", flat=True).distinct()
     countries = sorted(
         ((code, Country(code=code).name) for code in country_codes), key=lambda pair: pair[1]
@@ -185,7 +182,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = get_object_or_404(Institution, slug=slug)
+    institution = institution_selectors.institution_get(slug=slug)
     return render(
         request,
         "catalog/institution_detail.html",
