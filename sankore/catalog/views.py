@@ -121,10 +121,8 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     run_param = request.GET.get("session", "")
     run_id = int(run_param) if SESSION_ID.fullmatch(run_param) else None
     page = selectors.course_page_get(slug=slug, user=request.user, run_id=run_id)
-    enrolled_run_ids = (
-        active_enrolment_run_ids(user=request.user, course_run_ids=[run.pk for run in page.runs])
-        if request.user.is_authenticated
-        else set()
+    enrolled_run_ids = active_enrolment_run_ids(
+        user=request.user, course_run_ids=[run.pk for run in page.runs]
     )
     response = render(
         request,

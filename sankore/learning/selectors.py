@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sankore.accounts.models import User
+from sankore.accounts.permissions import AnyUser
 from sankore.learning.models import Enrolment
 
 
@@ -44,7 +45,7 @@ def learner_dashboard(*, user: User, now: datetime.datetime | None = None) -> Le
     return dashboard
 
 
-def active_enrolment_run_ids(*, user: User, course_run_ids: list[int]) -> set[int]:
+def active_enrolment_run_ids(*, user: AnyUser, course_run_ids: list[int]) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
