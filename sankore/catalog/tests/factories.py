@@ -115,3 +115,24 @@ class CourseRunFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[CourseRun], *args: Any, **kwargs: Any) -> CourseRun:
         return services.course_run_create(**kwargs)
+
+
+def run_at(
+    course: Course,
+    now: datetime.datetime,
+    *,
+    enrolment: tuple[int, int | None],
+    session: tuple[int, int | None],
+    is_published: bool = True,
+) -> None:
+    """A session whose enrolment and teaching start/end so many days from ``now``."""
+    enrolment_start, enrolment_end = enrolment
+    start, end = session
+    CourseRunFactory(
+        course=course,
+        enrolment_start=now + enrolment_start * _days(1),
+        enrolment_end=None if enrolment_end is None else now + enrolment_end * _days(1),
+        start=now + start * _days(1),
+        end=None if end is None else now + end * _days(1),
+        is_published=is_published,
+    )
