@@ -27,19 +27,27 @@ from sankore.core.admin import adopt
 from sankore.core.errors import ServiceError
 
 
+def _unused_email(value: str, *, owner_pk: int | None = None) -> str:
+    """The address lower case, as allauth and the manager store it, if no other account has it
+    (whatever the case)."""
+    email = value.strip().lower()
+    others = User.objects.filter(email__iexact=email)
+    if owner_pk is not None:
+        others = others.exclude(pk=owner_pk)
+    if others.exists():
+        raise forms.ValidationError(
+            _("Un compte utilise déjà cette adresse électronique."), code="email_taken"
+        )
+    return email
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
     def clean_email(self) -> str:
-        # Stored lower case, as allauth and the manager store it; unique whatever the case.
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Un compte utilise déjà cette adresse électronique."), code="email_taken"
-            )
-        return email
+        return _unused_email(self.cleaned_data["email"])
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -48,13 +56,7 @@ class UserChangeForm(BaseUserChangeForm):
         fields = "__all__"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("Un compte utilise déjà cette adresse électronique."), code="email_taken"
-            )
-        return email
+        return _unused_email(self.cleaned_data["email"], owner_pk=self.instance.pk)
 
 
 class RoleAssignmentForm(ModelForm):
