@@ -38,3 +38,18 @@ def user_can_edit_course(*, user: AnyUser, course: Course) -> bool:
         return True
     owner_ids = set(course.owners.values_list("pk", flat=True))
     return bool(owner_ids & institution_ids_staffed_by(user=user))
+
+
+def course_queryset_editable_by(*, user: AnyUser) -> QuerySet[Course]:
+    """Courses whose content this user may author: their team's, their institutions',
+    every course for programme staff. The same rule as ``user_can_edit_course``."""
+    courses = Course.objects.all()
+    if user_is_programme_staff(user=user):
+        return courses
+    if not user.is_authenticated:
+        return courses.none()
+    editable = Q(team__user_id=user.pk)
+    institution_ids = institution_ids_staffed_by(user=user)
+    if institution_ids:
+        editable |= Q(owners__in=institution_ids)
+    return courses.filter(pk__in=Course.objects.filter(editable).values("pk"))

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sankore.accounts",
     "sankore.institutions",
     "sankore.catalog",
+    "sankore.courseware",
     "sankore.learning",
     "sankore.syndication",
     "sankore.demo",
@@ -89,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "sankore.core.middleware.RejectNulBytesMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "sankore.core.middleware.CompressionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -308,6 +309,18 @@ SEARCH_QUERY_MAX_LENGTH = 200
 CATALOG_PAGE_SIZE = 20
 API_PAGE_SIZE_DEFAULT = 20
 API_PAGE_SIZE_MAX = 100
+
+# Course content uploads: the largest file of each kind, in bytes.
+COURSEWARE_UPLOAD_LIMITS = {
+    "video": env_int("COURSEWARE_MAX_VIDEO_BYTES", 1024 * 1024 * 1024),
+    "image": env_int("COURSEWARE_MAX_IMAGE_BYTES", 10 * 1024 * 1024),
+    "caption": 2 * 1024 * 1024,
+    "file": env_int("COURSEWARE_MAX_FILE_BYTES", 100 * 1024 * 1024),
+}
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
+FFPROBE_BINARY = env_str("FFPROBE_BINARY", "ffprobe")
 
 LOGGING = {
     "version": 1,

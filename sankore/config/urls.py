@@ -15,6 +15,8 @@ urlpatterns = [
     path("comptes/", include("sankore.accounts.urls")),
     path("etablissements/", include("sankore.catalog.institution_urls")),
     path("mes-cours/", include("sankore.learning.urls")),
+    path("apprendre/", include("sankore.learning.player_urls")),
+    path("studio/", include("sankore.courseware.studio_urls")),
     path("", include("sankore.catalog.urls")),
 ]
 

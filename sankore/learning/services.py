@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun, RunState
 from sankore.core.errors import ConflictError, ServiceError
-from sankore.learning.models import Enrolment
+from sankore.courseware.selectors import Outline
+from sankore.learning.models import BlockCompletion, Enrolment, RunProgress
 
 
 class AlreadyEnrolledError(ConflictError):
@@ -105,3 +106,81 @@ def enrolment_deactivate(
         enrolment_count=F("enrolment_count") - 1
     )
     return enrolment
+
+
+def _progress_locked(*, user: User, course_run_id: int, now: datetime.datetime) -> RunProgress:
+    """The learner's progress row of a session, locked: a learner's completions in one
+    session are counted one request at a time, so the counters stay exact."""
+    RunProgress.objects.get_or_create(
+        user=user, course_run_id=course_run_id, defaults={"updated_at": now}
+    )
+    return RunProgress.objects.select_for_update().get(user=user, course_run_id=course_run_id)
+
+
+def _progress_refresh(*, progress: RunProgress, outline: Outline, done: set[str]) -> None:
+    keys = outline.block_keys
+    progress.total_blocks = len(keys)
+    progress.completed_blocks = len(done.intersection(keys))
+    progress.percent = (100 * progress.completed_blocks // len(keys)) if keys else 0
+    progress.chapters = {
+        chapter.key: [len(done.intersection(chapter.block_keys)), len(chapter.block_keys)]
+        for chapter in outline.chapters
+    }
+
+
+@transaction.atomic
+def blocks_complete(
+    *,
+    user: User,
+    course_run: CourseRun,
+    block_keys: list[str],
+    outline: Outline,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Record that ``user`` completed these blocks of ``course_run`` (those of the current
+    ``outline`` only); returns how many were new. Completing twice changes nothing."""
+    now = now or timezone.now()
+    wanted = [key for key in dict.fromkeys(block_keys) if outline.block(key) is not None]
+    if not wanted:
+        return 0
+    progress = _progress_locked(user=user, course_run_id=course_run.pk, now=now)
+    done = set(
+        BlockCompletion.objects.filter(user=user, course_run=course_run).values_list(
+            "block_key", flat=True
+        )
+    )
+    new = [key for key in wanted if key not in done]
+    if not new:
+        return 0
+    BlockCompletion.objects.bulk_create(
+        [
+            BlockCompletion(user=user, course_run=course_run, block_key=key, completed_at=now)
+            for key in new
+        ],
+        ignore_conflicts=True,
+    )
+    _progress_refresh(progress=progress, outline=outline, done=done | set(new))
+    progress.updated_at = now
+    progress.save()
+    return len(new)
+
+
+@transaction.atomic
+def position_record(
+    *, user: User, course_run: CourseRun, unit_key: str, now: datetime.datetime | None = None
+) -> None:
+    """Remember where the learner is, so « Reprendre » brings them back there."""
+    now = now or timezone.now()
+    updated = RunProgress.objects.filter(user=user, course_run=course_run).update(
+        last_unit_key=unit_key, updated_at=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                RunProgress.objects.create(
+                    user=user, course_run=course_run, last_unit_key=unit_key, updated_at=now
+                )
+        except IntegrityError:  # the same learner's other tab created it first
+            RunProgress.objects.filter(user=user, course_run=course_run).update(
+                last_unit_key=unit_key, updated_at=now
+            )

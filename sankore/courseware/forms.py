@@ -1,0 +1,65 @@
+"""Studio forms: they parse what authors type; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sankore.courseware.models import AssetKind
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class ChapterForm(forms.Form):
+    title = forms.CharField(label=_("Titre du chapitre"), max_length=200)
+    release_at = forms.DateTimeField(
+        label=_("Date d'ouverture (sessions rythmées)"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Heure locale de l'établissement. Vide : ouvert dès le début."),
+    )
+
+
+class UnitCreateForm(forms.Form):
+    title = forms.CharField(label=_("Titre de la séquence"), max_length=200)
+
+
+class UnitForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    duration_minutes = forms.IntegerField(
+        label=_("Durée estimée (minutes)"), required=False, min_value=1, max_value=600
+    )
+    objectives = forms.CharField(
+        label=_("Objectifs d'apprentissage"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Un objectif par ligne."),
+        max_length=4000,
+    )
+    is_free_preview = forms.BooleanField(
+        label=_("Aperçu libre (visible sans inscription)"), required=False
+    )
+
+
+class AssetUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de fichier"), choices=AssetKind.choices)
+    upload = forms.FileField(label=_("Fichier"))
+
+
+class RerunForm(forms.Form):
+    title = forms.CharField(
+        label=_("Intitulé de la nouvelle session"), max_length=200, required=False
+    )
+    start = forms.DateTimeField(label=_("Début"), widget=DateTimeLocalInput())
+    end = forms.DateTimeField(label=_("Fin"), required=False, widget=DateTimeLocalInput())
+    enrolment_start = forms.DateTimeField(
+        label=_("Ouverture des inscriptions"), widget=DateTimeLocalInput()
+    )
+    enrolment_end = forms.DateTimeField(
+        label=_("Clôture des inscriptions"), required=False, widget=DateTimeLocalInput()
+    )

@@ -1,0 +1,190 @@
+"""Authored Markdown to safe HTML, on the server, once per publication.
+
+CommonMark plus tables, strikethrough and maths (``$…$`` inline, ``$$…$$`` display) rendered
+to MathML, which browsers draw natively: no script reaches the learner. Images and links may
+point at the course's uploaded files as ``asset:KEY``; the caller says what each key becomes.
+Whatever the author wrote, the output goes through nh3 (ammonia): no script, no event
+handler, no ``javascript:`` link survives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import latex2mathml.converter
+import nh3
+from django.utils.html import escape
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+ASSET_SCHEME = "asset:"
+ASSET_REFERENCE = re.compile(r"asset:([0-9a-zA-Z_-]{3,64})")
+
+_MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
+    "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover",
+    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "merror",
+}  # fmt: skip
+_MATHML_ATTRIBUTES = {
+    "display", "xmlns", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace",
+    "columnalign", "rowalign", "accent", "accentunder", "movablelimits", "width", "height",
+    "depth", "linethickness", "notation", "encoding", "minsize", "maxsize", "symmetric",
+    "largeop", "displaystyle", "scriptlevel", "form",
+}  # fmt: skip
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+    "span",
+    "kbd",
+    "figure",
+    "figcaption",
+} | _MATHML_TAGS
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding"},
+    "code": {"class"},
+    "th": {"style", "scope"},
+    "td": {"style"},
+    "ol": {"start"},
+    "span": {"class"},
+    **dict.fromkeys(_MATHML_TAGS, _MATHML_ATTRIBUTES),
+}
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """What an ``asset:KEY`` image becomes in the page."""
+
+    src: str
+    srcset: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class AssetLinks:
+    """The caller's answer for each ``asset:KEY``: images, and plain links (downloads)."""
+
+    images: dict[str, ImageSource] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def asset_keys_in(markdown: str) -> set[str]:
+    return set(ASSET_REFERENCE.findall(markdown))
+
+
+def _math(latex: str, *, display: bool) -> str:
+    try:
+        return latex2mathml.converter.convert(latex, display="block" if display else "inline")
+    except Exception:
+        return f'<code class="math-error">{escape(latex)}</code>'
+
+
+def _parser(*, links: AssetLinks, text_only: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(
+        dollarmath_plugin,
+        allow_space=True,
+        double_inline=True,
+        renderer=lambda content, options: _math(content, display=options.get("display_mode")),
+    )
+
+    def image(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        src = str(token.attrGet("src") or "")
+        if text_only:
+            return f'<span class="image-alt">[{escape(alt or "image")}]</span>'
+        source = _image_source(src, links)
+        if source is None:
+            return f'<span class="image-alt">[{escape(alt or "image")}]</span>'
+        attributes = [f'src="{escape(source.src)}"', f'alt="{escape(alt)}"']
+        if source.srcset:
+            attributes.append(f'srcset="{escape(source.srcset)}"')
+            attributes.append('sizes="(min-width: 48rem) 46rem, 100vw"')
+        if source.width and source.height:
+            attributes.append(f'width="{source.width}" height="{source.height}"')
+        attributes.append('loading="lazy" decoding="async"')
+        return f"<img {' '.join(attributes)}>"
+
+    def link_open(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        if href.startswith(ASSET_SCHEME):
+            token.attrSet("href", links.files.get(href[len(ASSET_SCHEME) :], "#"))
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("image", image)
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+def _image_source(src: str, links: AssetLinks) -> ImageSource | None:
+    if src.startswith(ASSET_SCHEME):
+        return links.images.get(src[len(ASSET_SCHEME) :])
+    if src.startswith(("https://", "/")):
+        return ImageSource(src=src)
+    return None
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        # asset: references are resolved into this site's URLs by the page showing them.
+        url_schemes={"http", "https", "mailto", "asset"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
+def markdown_to_html(
+    markdown: str, *, links: AssetLinks | None = None, text_only: bool = False
+) -> str:
+    """Safe HTML of ``markdown``; ``text_only`` replaces images by their alternative text."""
+    rendered = _parser(links=links or AssetLinks(), text_only=text_only).render(markdown)
+    return sanitise_html(rendered)
+
+
+RenderHook = Callable[[str], Any]

@@ -1,0 +1,83 @@
+"""The block registry: what a kind of block is, in one place, so that new kinds (problems,
+later LTI or SCORM) plug in without touching the studio, the publisher or the player.
+
+A type validates what authors write (``clean``), names the course files it uses
+(``asset_keys``), turns its data into what learners get at publication (``publish``), and
+says how a learner completes it (``completion``). The player renders ``learner_template``
+with the published content; the studio builds its form from ``form_class``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django import forms
+
+    from sankore.courseware.models import Asset
+
+
+class Completion(StrEnum):
+    """How a learner completes a block."""
+
+    VIEW = "view"  # shown on the unit page
+    WATCH = "watch"  # a video watched to 90 %, or its transcript opened
+    DOWNLOAD = "download"  # the file downloaded
+    SUBMIT = "submit"  # an answer submitted (problems, later)
+
+
+@dataclass(frozen=True)
+class PublishContext:
+    """What a block type may use to build its published content."""
+
+    assets: Mapping[str, Asset]  # the course's assets this block uses, by key
+    course_run_id: int
+
+
+class BlockType:
+    kind: ClassVar[str]
+    label: ClassVar[StrOrPromise]
+    completion: ClassVar[Completion]
+    learner_template: ClassVar[str]
+    studio_help: ClassVar[StrOrPromise] = ""
+
+    def form_class(self) -> type[forms.Form]:
+        raise NotImplementedError
+
+    def initial(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The studio form's initial values for stored ``data``."""
+        return dict(data)
+
+    def clean(self, *, data: Mapping[str, Any], course_id: int) -> dict[str, Any]:
+        """Validated, normalised data; raises ``ServiceError`` with a message for the author."""
+        raise NotImplementedError
+
+    def asset_keys(self, data: Mapping[str, Any]) -> set[str]:
+        return set()
+
+    def publish(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
+        """The content learners get; raises ``ServiceError`` when the block cannot go out."""
+        raise NotImplementedError
+
+
+_registry: dict[str, BlockType] = {}
+
+
+def block_type_register(block_type: BlockType) -> BlockType:
+    if block_type.kind in _registry:
+        raise ValueError(f"Block kind {block_type.kind!r} is registered twice")
+    _registry[block_type.kind] = block_type
+    return block_type
+
+
+def block_type_of(kind: str) -> BlockType | None:
+    return _registry.get(kind)
+
+
+def block_types() -> list[BlockType]:
+    return list(_registry.values())

@@ -1,0 +1,185 @@
+"""Reads of course content for the player, the studio and other apps."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from sankore.catalog.models import CourseRun, Pacing
+from sankore.courseware.models import (
+    Asset,
+    Block,
+    Chapter,
+    CoursewareDraft,
+    PublishedBlock,
+    PublishedOutline,
+    Unit,
+)
+
+
+@dataclass(frozen=True)
+class OutlineUnit:
+    key: str
+    title: str
+    duration_minutes: int | None
+    objectives: list[str]
+    free_preview: bool
+    blocks: list[dict[str, Any]]
+    chapter_key: str
+    index: int  # position in the whole course, from 0
+
+    @property
+    def block_keys(self) -> list[str]:
+        return [block["key"] for block in self.blocks]
+
+
+@dataclass(frozen=True)
+class OutlineChapter:
+    key: str
+    title: str
+    release_at: datetime.datetime | None
+    units: list[OutlineUnit]
+
+    def is_released(self, *, now: datetime.datetime, pacing: str) -> bool:
+        if pacing == Pacing.SELF_PACED or self.release_at is None:
+            return True
+        return self.release_at <= now
+
+    @property
+    def block_keys(self) -> list[str]:
+        return [key for unit in self.units for key in unit.block_keys]
+
+
+class Outline:
+    """A published (or previewed) outline, navigable without another query."""
+
+    def __init__(self, data: dict[str, Any], *, version: int = 0) -> None:
+        self.version = version
+        self.asset_units: dict[str, list[str]] = data.get("assets", {})
+        self.chapters: list[OutlineChapter] = []
+        index = 0
+        for chapter in data.get("chapters", []):
+            units = []
+            for unit in chapter["units"]:
+                units.append(
+                    OutlineUnit(
+                        key=unit["key"],
+                        title=unit["title"],
+                        duration_minutes=unit.get("duration_minutes"),
+                        objectives=list(unit.get("objectives", [])),
+                        free_preview=bool(unit.get("free_preview")),
+                        blocks=list(unit.get("blocks", [])),
+                        chapter_key=chapter["key"],
+                        index=index,
+                    )
+                )
+                index += 1
+            release = chapter.get("release_at")
+            self.chapters.append(
+                OutlineChapter(
+                    key=chapter["key"],
+                    title=chapter["title"],
+                    release_at=parse_datetime(release) if release else None,
+                    units=units,
+                )
+            )
+        self._units = [unit for chapter in self.chapters for unit in chapter.units]
+        self._unit_by_key = {unit.key: unit for unit in self._units}
+        self._chapter_by_key = {chapter.key: chapter for chapter in self.chapters}
+
+    def units(self) -> Iterator[OutlineUnit]:
+        return iter(self._units)
+
+    def unit(self, key: str) -> OutlineUnit | None:
+        return self._unit_by_key.get(key)
+
+    def chapter_of(self, unit: OutlineUnit) -> OutlineChapter:
+        return self._chapter_by_key[unit.chapter_key]
+
+    def neighbours(self, unit: OutlineUnit) -> tuple[OutlineUnit | None, OutlineUnit | None]:
+        previous = self._units[unit.index - 1] if unit.index > 0 else None
+        following = self._units[unit.index + 1] if unit.index + 1 < len(self._units) else None
+        return previous, following
+
+    @property
+    def block_keys(self) -> list[str]:
+        return [key for unit in self._units for key in unit.block_keys]
+
+    def block(self, key: str) -> tuple[OutlineUnit, dict[str, Any]] | None:
+        for unit in self._units:
+            for block in unit.blocks:
+                if block["key"] == key:
+                    return unit, block
+        return None
+
+    @property
+    def unit_count(self) -> int:
+        return len(self._units)
+
+
+def publication_current(*, course_run_id: int) -> PublishedOutline | None:
+    """The newest publication of a session (one query), or None before the first."""
+    return PublishedOutline.objects.filter(course_run_id=course_run_id).order_by("-version").first()
+
+
+def outline_of(publication: PublishedOutline) -> Outline:
+    return Outline(publication.outline, version=publication.version)
+
+
+def published_blocks_of_unit(*, publication_id: int, unit_key: str) -> list[PublishedBlock]:
+    return list(
+        PublishedBlock.objects.filter(publication_id=publication_id, unit_key=unit_key).order_by(
+            "position"
+        )
+    )
+
+
+def published_block(*, publication_id: int, key: str) -> PublishedBlock | None:
+    return PublishedBlock.objects.filter(publication_id=publication_id, key=key).first()
+
+
+def block_counts_of_runs(*, course_run_ids: list[int]) -> dict[int, int]:
+    """Blocks in the current publication of each session (for progress on lists)."""
+    counts: dict[int, int] = {}
+    rows = (
+        PublishedOutline.objects.filter(course_run_id__in=course_run_ids)
+        .order_by("course_run_id", "-version")
+        .values_list("course_run_id", "block_count")
+    )
+    for run_id, count in rows:
+        counts.setdefault(run_id, count)
+    return counts
+
+
+def draft_chapters(*, course_run: CourseRun) -> list[Chapter]:
+    """The draft outline for the studio: chapters, their units and blocks (three queries)."""
+    return list(
+        Chapter.objects.filter(course_run=course_run)
+        .order_by("position", "pk")
+        .prefetch_related(
+            Prefetch(
+                "units",
+                queryset=Unit.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch("blocks", queryset=Block.objects.order_by("position", "pk"))
+                ),
+            )
+        )
+    )
+
+
+def draft_state(*, course_run: CourseRun) -> CoursewareDraft | None:
+    return CoursewareDraft.objects.filter(course_run=course_run).first()
+
+
+def assets_of_course(*, course_id: int, kind: str | None = None) -> QuerySet[Asset]:
+    assets = Asset.objects.filter(course_id=course_id).order_by("-created_at")
+    return assets.filter(kind=kind) if kind else assets
+
+
+def asset_of_course(*, course_id: int, key: str) -> Asset | None:
+    return Asset.objects.filter(course_id=course_id, key=key).first()

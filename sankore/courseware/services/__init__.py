@@ -1,0 +1,55 @@
+"""Every write on course content goes through these functions."""
+
+from sankore.courseware.services.assets import (
+    AssetError,
+    asset_create,
+    asset_process,
+)
+from sankore.courseware.services.outline import (
+    OutlineError,
+    block_create,
+    block_delete,
+    block_move,
+    block_update,
+    chapter_create,
+    chapter_delete,
+    chapter_move,
+    chapter_update,
+    course_run_rerun,
+    draft_lock,
+    outline_copy,
+    unit_create,
+    unit_delete,
+    unit_move,
+    unit_update,
+)
+from sankore.courseware.services.publishing import (
+    PublishError,
+    courseware_publish,
+    outline_build,
+)
+
+__all__ = [
+    "AssetError",
+    "OutlineError",
+    "PublishError",
+    "asset_create",
+    "asset_process",
+    "block_create",
+    "block_delete",
+    "block_move",
+    "block_update",
+    "chapter_create",
+    "chapter_delete",
+    "chapter_move",
+    "chapter_update",
+    "course_run_rerun",
+    "courseware_publish",
+    "draft_lock",
+    "outline_build",
+    "outline_copy",
+    "unit_create",
+    "unit_delete",
+    "unit_move",
+    "unit_update",
+]

@@ -1,0 +1,161 @@
+"""Publishing a session's content: the draft becomes a new immutable snapshot in one
+transaction, so learners see either the whole previous version or the whole new one."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sankore.accounts.models import User
+from sankore.catalog.models import CourseRun
+from sankore.core.errors import ServiceError
+from sankore.courseware.models import Asset, Block, Chapter, PublishedBlock, PublishedOutline, Unit
+from sankore.courseware.registry import PublishContext, block_type_of
+from sankore.courseware.services.outline import draft_lock
+
+# Older publications are kept a while (a learner mid-page still reads the one before).
+PUBLICATIONS_KEPT = 3
+
+
+class PublishError(ServiceError):
+    pass
+
+
+def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[PublishedBlock]]:
+    """The outline and the rendered blocks of the draft as it is now (nothing saved): what a
+    publication stores, and what the studio's preview shows."""
+    chapters = list(Chapter.objects.filter(course_run=course_run).order_by("position", "pk"))
+    units = list(Unit.objects.filter(course_run=course_run).order_by("position", "pk"))
+    blocks = list(Block.objects.filter(course_run=course_run).order_by("position", "pk"))
+
+    referenced: dict[int, set[str]] = {}
+    for block in blocks:
+        block_type = block_type_of(block.kind)
+        if block_type is None:
+            raise PublishError(
+                _("Type d'activité inconnu : %(kind)s.") % {"kind": block.kind}, code="kind"
+            )
+        referenced[block.pk] = block_type.asset_keys(block.data)
+    all_keys = set().union(*referenced.values()) if referenced else set()
+    assets = {
+        asset.key: asset
+        for asset in Asset.objects.filter(course_id=course_run.course_id, key__in=all_keys)
+    }
+
+    units_of: dict[int, list[Unit]] = {}
+    for unit in units:
+        units_of.setdefault(unit.chapter_id, []).append(unit)
+    blocks_of: dict[int, list[Block]] = {}
+    for block in blocks:
+        blocks_of.setdefault(block.unit_id, []).append(block)
+
+    asset_units: dict[str, list[str]] = {}
+    published: list[PublishedBlock] = []
+    outline_chapters = []
+    for chapter in chapters:
+        outline_units = []
+        for unit in units_of.get(chapter.pk, []):
+            outline_blocks = []
+            for position, block in enumerate(blocks_of.get(unit.pk, [])):
+                block_type = block_type_of(block.kind)
+                assert block_type is not None  # checked above
+                keys = referenced[block.pk]
+                missing = keys - set(assets)
+                if missing:
+                    raise PublishError(
+                        _("Séquence « %(unit)s » : un fichier utilisé a disparu du cours.")
+                        % {"unit": unit.title},
+                        code="missing_asset",
+                    )
+                context = PublishContext(
+                    assets={key: assets[key] for key in keys}, course_run_id=course_run.pk
+                )
+                try:
+                    content = block_type.publish(data=block.data, context=context)
+                except ServiceError as error:
+                    raise PublishError(
+                        _("Séquence « %(unit)s » : %(reason)s")
+                        % {"unit": unit.title, "reason": error.message},
+                        code=error.code,
+                    ) from error
+                for key in keys:
+                    asset_units.setdefault(key, []).append(unit.key)
+                published.append(
+                    PublishedBlock(
+                        key=block.key,
+                        unit_key=unit.key,
+                        kind=block.kind,
+                        title=block.title,
+                        position=position,
+                        content=content,
+                    )
+                )
+                outline_blocks.append(
+                    {
+                        "key": block.key,
+                        "kind": block.kind,
+                        "title": block.title,
+                        "completion": str(block_type.completion),
+                    }
+                )
+            outline_units.append(
+                {
+                    "key": unit.key,
+                    "title": unit.title,
+                    "duration_minutes": unit.duration_minutes,
+                    "objectives": unit.objective_list,
+                    "free_preview": unit.is_free_preview,
+                    "blocks": outline_blocks,
+                }
+            )
+        outline_chapters.append(
+            {
+                "key": chapter.key,
+                "title": chapter.title,
+                "release_at": chapter.release_at.isoformat() if chapter.release_at else None,
+                "units": outline_units,
+            }
+        )
+    outline = {
+        "chapters": outline_chapters,
+        "assets": {key: sorted(set(unit_keys)) for key, unit_keys in asset_units.items()},
+    }
+    return outline, published
+
+
+@transaction.atomic
+def courseware_publish(
+    *, course_run: CourseRun, user: User | None = None, now: datetime.datetime | None = None
+) -> PublishedOutline:
+    """Publish the draft of ``course_run`` as its next version."""
+    now = now or timezone.now()
+    draft = draft_lock(course_run_id=course_run.pk, mark_changed=False)
+    outline, blocks = outline_build(course_run=course_run)
+    if not outline["chapters"]:
+        raise PublishError(
+            _("Rien à publier : ajoutez d'abord un chapitre et une séquence."), code="empty"
+        )
+    last = PublishedOutline.objects.filter(course_run=course_run).aggregate(last=Max("version"))
+    publication = PublishedOutline.objects.create(
+        course_run=course_run,
+        version=(last["last"] or 0) + 1,
+        outline=outline,
+        block_count=len(blocks),
+        published_at=now,
+        published_by=user,
+    )
+    for block in blocks:
+        block.publication = publication
+    PublishedBlock.objects.bulk_create(blocks)
+    draft.published_at = now
+    draft.save(update_fields=["published_at"])
+    stale = PublishedOutline.objects.filter(course_run=course_run).order_by("-version")[
+        PUBLICATIONS_KEPT:
+    ]
+    PublishedOutline.objects.filter(pk__in=[old.pk for old in stale]).delete()
+    return publication
