@@ -23,6 +23,11 @@ from sankore.courseware.services.outline import (
     unit_move,
     unit_update,
 )
+from sankore.courseware.services.packages import (
+    package_import_as_course,
+    package_import_as_session,
+    package_import_into_session,
+)
 from sankore.courseware.services.publishing import (
     PublishError,
     courseware_publish,
@@ -48,6 +53,9 @@ __all__ = [
     "draft_lock",
     "outline_build",
     "outline_copy",
+    "package_import_as_course",
+    "package_import_as_session",
+    "package_import_into_session",
     "unit_create",
     "unit_delete",
     "unit_move",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import NotFoundError, ServiceError
 from sankore.core.validation import refuse_unknown_fields
-from sankore.courseware.models import Block, Chapter, CoursewareDraft, Unit
+from sankore.courseware.models import Block, Chapter, CoursewareDraft, Unit, new_key
 from sankore.courseware.registry import block_type_of
 
 Node = TypeVar("Node", Chapter, Unit, Block)
@@ -83,10 +83,16 @@ def _node_update(node: Node, fields: dict[str, Any], *, allowed: frozenset[str])
 
 @transaction.atomic
 def chapter_create(
-    *, course_run: CourseRun, title: str, release_at: datetime.datetime | None = None
+    *,
+    course_run: CourseRun,
+    title: str,
+    release_at: datetime.datetime | None = None,
+    key: str | None = None,
 ) -> Chapter:
+    """A new last chapter; ``key`` is given only by imports (a package's own keys)."""
     draft_lock(course_run_id=course_run.pk)
     chapter = Chapter(
+        key=key or new_key(),
         course_run=course_run,
         title=title.strip(),
         release_at=release_at,
@@ -128,9 +134,11 @@ def unit_create(
     duration_minutes: int | None = None,
     objectives: str = "",
     is_free_preview: bool = False,
+    key: str | None = None,
 ) -> Unit:
     draft_lock(course_run_id=chapter.course_run_id)
     unit = Unit(
+        key=key or new_key(),
         course_run_id=chapter.course_run_id,
         chapter=chapter,
         title=title.strip(),
@@ -183,10 +191,18 @@ def _block_data(*, kind: str, data: Mapping[str, Any], course_id: int) -> dict[s
 
 
 @transaction.atomic
-def block_create(*, unit: Unit, kind: str, data: Mapping[str, Any], title: str = "") -> Block:
+def block_create(
+    *,
+    unit: Unit,
+    kind: str,
+    data: Mapping[str, Any],
+    title: str = "",
+    key: str | None = None,
+) -> Block:
     draft_lock(course_run_id=unit.course_run_id)
     course_id = CourseRun.objects.values_list("course_id", flat=True).get(pk=unit.course_run_id)
     block = Block(
+        key=key or new_key(),
         course_run_id=unit.course_run_id,
         unit=unit,
         kind=kind,
