@@ -34,6 +34,7 @@ from sankore.demo.texts import (
     EFFORTS,
     LEVEL_WEIGHTS,
     LICENCE_WEIGHTS,
+    START_HOUR,
     at_institution,
     course_words,
     person_name,
@@ -420,6 +421,9 @@ class _Planner:
         course.offers_attestation, course.offers_certificate, course.ects_credits = True, True, 2
         current = self._run(course, RunState.OPEN, self_paced=False)
         current.capacity = None
+        # Started nine days ago, still open for enrolment: its first two weekly chapters are
+        # out, the next ones are not yet (the demo shows both).
+        current.start = self.today + START_HOUR - 9 * DAY
         self._enrol(current, count=45)
         course.runs.append(current)
         for _ in range(2):

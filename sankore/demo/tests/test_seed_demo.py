@@ -218,3 +218,42 @@ def test_accents_are_searchable_either_way() -> None:
     plain = course_search(params=CourseSearchParams(q="sante")).total
 
     assert accented == plain > 0
+
+
+def test_the_flagship_ships_the_teacher_training_mooc_in_every_session() -> None:
+    from sankore.courseware.models import Asset, AssetStatus, PublishedOutline, Unit
+    from sankore.courseware.selectors import outline_of, publication_current
+    from sankore.learning.models import RunProgress
+
+    flagship = Course.objects.get(code="EDU-100")
+    runs = list(flagship.runs.order_by("start"))
+
+    for run in runs:
+        publication = publication_current(course_run_id=run.pk)
+        assert publication is not None
+        outline = outline_of(publication)
+        assert [chapter.title for chapter in outline.chapters] == [
+            "Définir des objectifs d'apprentissage",
+            "Scénariser et produire des vidéos légères",
+            "Concevoir les évaluations",
+            "Animer et tutorer une communauté",
+            "Accessibilité et démarche qualité",
+            "Modèle économique et certification",
+        ]
+        assert outline.unit_count == Unit.objects.filter(course_run=run).count() == 24
+    # One set of files for the course, shared by its sessions (re-runs copy no file).
+    assert Asset.objects.filter(course=flagship, kind="caption").count() == 2
+    assert Asset.objects.exclude(status=AssetStatus.READY).filter(course=flagship).count() == 0
+    assert PublishedOutline.objects.filter(course_run__course=flagship).count() == len(runs)
+    progress = RunProgress.objects.get(user__email=LEARNER_EMAIL, course_run=runs[-1])
+    assert progress.completed_blocks > 0
+    assert progress.last_unit_key
+
+
+def test_loading_the_flagship_content_again_changes_nothing() -> None:
+    from sankore.demo.courseware import seed_courseware
+
+    before = table_counts()
+
+    assert seed_courseware() is False
+    assert table_counts() == before

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sankore.demo import builders, scale
+from sankore.demo.courseware import seed_courseware
 from sankore.demo.plan import network_plan
 from sankore.demo.report import demo_account_lines, network_counts
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         created = builders.seed_network(
             plan=network_plan(now), now=now, password_hash=password_hash
         )
+        content_loaded = seed_courseware()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
@@ -55,6 +57,8 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write(f"Réseau de démonstration : {created} cours créés.")
+        if content_loaded:
+            self.stdout.write("Contenu du CLOM « Concevoir et animer un CLOM » chargé et publié.")
         if batch is not None:
             learners = len(batch.course_ids) * scale.LEARNERS_PER_COURSE
             self.stdout.write(
