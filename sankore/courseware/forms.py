@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sankore.catalog.models import Course
 from sankore.courseware.models import AssetKind
+from sankore.institutions.models import Institution
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -63,3 +67,34 @@ class RerunForm(forms.Form):
     enrolment_end = forms.DateTimeField(
         label=_("Clôture des inscriptions"), required=False, widget=DateTimeLocalInput()
     )
+
+
+class PackageImportForm(forms.Form):
+    """Import a package as a new course of an institution, or as a new session of a course."""
+
+    package = forms.FileField(label=_("Paquet de cours (.zip)"))
+    owner: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
+        label=_("Nouveau cours de l'établissement"),
+        queryset=Institution.objects.none(),
+        required=False,
+    )
+    course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
+        label=_("Ou nouvelle session du cours"), queryset=Course.objects.none(), required=False
+    )
+    start = forms.DateTimeField(label=_("Début de la session"), widget=DateTimeLocalInput())
+    enrolment_start = forms.DateTimeField(
+        label=_("Ouverture des inscriptions"), widget=DateTimeLocalInput()
+    )
+
+    def __init__(self, *args: Any, owners: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("owner")) == bool(data.get("course")):
+            raise forms.ValidationError(
+                _("Choisissez soit l'établissement du nouveau cours, soit le cours existant.")
+            )
+        return data

@@ -6,6 +6,8 @@ app_name = "studio"
 
 urlpatterns = [
     path("", views.studio_home, name="home"),
+    path("importer/", views.package_import, name="import"),
+    path("sessions/<int:run_id>/paquet/", views.package_download, name="export"),
     path("sessions/<int:run_id>/", views.session, name="session"),
     path("sessions/<int:run_id>/publier/", views.publish, name="publish"),
     path("sessions/<int:run_id>/nouvelle-session/", views.rerun, name="rerun"),

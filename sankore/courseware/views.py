@@ -7,6 +7,7 @@ the login page), and an object id from another session is a 404.
 
 from __future__ import annotations
 
+import tempfile
 import zoneinfo
 from collections.abc import Callable
 from functools import wraps
@@ -17,13 +18,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sankore.accounts.models import User
+from sankore.accounts.permissions import institution_ids_staffed_by, user_is_programme_staff
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
 from sankore.core.errors import ServiceError
@@ -31,14 +35,17 @@ from sankore.courseware import selectors, services
 from sankore.courseware.forms import (
     AssetUploadForm,
     ChapterForm,
+    PackageImportForm,
     RerunForm,
     UnitCreateForm,
     UnitForm,
 )
 from sankore.courseware.models import AssetKind, AssetStatus, Block, Chapter, Unit
+from sankore.courseware.package_export import package_export
 from sankore.courseware.registry import block_type_of, block_types
+from sankore.institutions.models import Institution
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _editable_run(request: HttpRequest, run_id: int) -> CourseRun:
@@ -61,7 +68,7 @@ def studio_view(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, run_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, run_id: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
         run = _editable_run(request, run_id)
         with timezone.override(_owner_time_zone(run)):
             return view(request, run, *args, **kwargs)
@@ -485,3 +492,55 @@ def _form_errors(form: Any) -> str:
         for name, errors in form.errors.items()
         for error in errors
     )
+
+
+@require_safe
+@studio_view
+def package_download(request: HttpRequest, run: CourseRun) -> FileResponse:
+    """The session's draft as a course package (zip), to keep, share or import elsewhere."""
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    package_export(course_run=run, target=spool)
+    spool.seek(0)
+    name = f"{slugify(run.course.code)}-session-{run.pk}.zip"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
+
+
+def _import_choices(user: Any) -> tuple[Any, Any]:
+    owners = Institution.objects.order_by("name")
+    if not user_is_programme_staff(user=user):
+        owners = owners.filter(pk__in=institution_ids_staffed_by(user=user))
+    return owners, course_queryset_editable_by(user=user).order_by("title")
+
+
+@login_required
+def package_import(request: HttpRequest) -> HttpResponse:
+    owners, courses = _import_choices(request.user)
+    if not owners.exists() and not courses.exists():
+        raise PermissionDenied
+    form = PackageImportForm(
+        request.POST or None, request.FILES or None, owners=owners, courses=courses
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["owner"]:
+                run = services.package_import_as_course(
+                    file=data["package"], owner=data["owner"], start=data["start"],
+                    enrolment_start=data["enrolment_start"], user=_user(request),
+                )  # fmt: skip
+            else:
+                run = services.package_import_as_session(
+                    file=data["package"], course=data["course"], start=data["start"],
+                    enrolment_start=data["enrolment_start"], user=_user(request),
+                )  # fmt: skip
+        except ServiceError as error:
+            form.add_error("package", error.message)
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                gettext("Paquet importé. Vérifiez le contenu, puis publiez-le."),
+            )
+            return redirect("studio:session", run.pk)
+    return render(request, "courseware/studio/import.html", {"form": form})

@@ -64,11 +64,21 @@ class PlayerContext:
 
 
 def _published(request: HttpRequest, run_id: int) -> PlayerContext:
+    """The session's player, or a 404 before its first publication."""
+    player = _player_or_none(request, run_id)
+    if player is None:
+        raise Http404
+    return player
+
+
+def _player_or_none(request: HttpRequest, run_id: int) -> PlayerContext | None:
     run = _session(request, run_id)
     access = selectors.player_access(user=request.user, course_run=run)
     publication = courseware.publication_current(course_run_id=run.pk)
     if publication is None:
-        raise Http404
+        if not access.may_read_all:
+            raise Http404
+        return None
     return PlayerContext(run, access, courseware.outline_of(publication), publication.pk)
 
 
@@ -103,7 +113,12 @@ def _progress(request: HttpRequest, player: PlayerContext) -> selectors.LearnerP
 
 @require_safe
 def course_home(request: HttpRequest, run_id: int) -> HttpResponse:
-    player = _published(request, run_id)
+    player = _player_or_none(request, run_id)
+    if player is None:  # enrolled, or staff, before the first publication
+        run = _session(request, run_id)
+        return render(
+            request, "learning/player/not_published.html", {"run": run, "course": run.course}
+        )
     if not player.access.may_read_all and not any(u.free_preview for u in player.outline.units()):
         return _refuse_unit(request, player.run)
     progress = _progress(request, player)

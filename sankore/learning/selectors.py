@@ -21,6 +21,8 @@ class LearnerDashboard:
     current: list[Enrolment] = field(default_factory=list)
     upcoming: list[Enrolment] = field(default_factory=list)
     past: list[Enrolment] = field(default_factory=list)
+    # Stored progress per session (percent), for the sessions the learner has worked in.
+    percent_by_run: dict[int, int] = field(default_factory=dict)
 
 
 def enrolments_of_learner(*, user: User) -> QuerySet[Enrolment]:
@@ -36,7 +38,13 @@ def learner_dashboard(*, user: User, now: datetime.datetime | None = None) -> Le
     """The learner's active enrolments, split into current, upcoming and past sessions."""
     now = now or timezone.now()
     dashboard = LearnerDashboard()
-    for enrolment in enrolments_of_learner(user=user):
+    enrolments = list(enrolments_of_learner(user=user))
+    dashboard.percent_by_run = dict(
+        RunProgress.objects.filter(
+            user=user, course_run_id__in=[e.course_run_id for e in enrolments]
+        ).values_list("course_run_id", "percent")
+    )
+    for enrolment in enrolments:
         run = enrolment.course_run
         if run.end is not None and run.end <= now:
             dashboard.past.append(enrolment)

@@ -32,7 +32,9 @@ from sankore.institutions.tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
-PACKAGE_DIR = Path(__file__).resolve().parents[2] / "demo" / "packages" / "concevoir-et-animer-un-clom"
+PACKAGE_DIR = (
+    Path(__file__).resolve().parents[2] / "demo" / "packages" / "concevoir-et-animer-un-clom"
+)
 
 
 def _exported(run: CourseRun) -> zipfile.ZipFile:
@@ -65,11 +67,19 @@ def rich_run(db: None) -> CourseRun:
     """A session with every kind of block, an image in a text, a linked file, captions."""
     run = CourseRunFactory()
     week = chapter(run, "Semaine 1", release_at=run.start + datetime.timedelta(days=7))
-    lesson = unit(week, "Leçon", duration_minutes=25, objectives="Lire\nÉcrire", is_free_preview=True)
-    image = services.asset_create(course=run.course, kind="image", upload=upload("carte du Sénégal.png", small_png()))
+    lesson = unit(
+        week, "Leçon", duration_minutes=25, objectives="Lire\nÉcrire", is_free_preview=True
+    )
+    image = services.asset_create(
+        course=run.course, kind="image", upload=upload("carte du Sénégal.png", small_png())
+    )
     services.asset_process(asset_id=image.pk)
     guide = file_asset(run, "guide.pdf")
-    text_block(lesson, f"## Carte\n\n![La carte](asset:{image.key})\n\n[Le guide](asset:{guide.key})\n", title="Texte")
+    text_block(
+        lesson,
+        f"## Carte\n\n![La carte](asset:{image.key})\n\n[Le guide](asset:{guide.key})\n",
+        title="Texte",
+    )
     services.block_create(unit=lesson, kind="resource", data={"file": guide.key}, title="Guide")
     captions = caption_asset(run)
     services.block_create(
@@ -91,7 +101,10 @@ def test_the_round_trip_through_a_package_is_lossless(rich_run: CourseRun) -> No
     start = rich_run.start
 
     imported = services.package_import_as_course(
-        file=_zip(files), owner=owner, start=start, enrolment_start=start - datetime.timedelta(days=30)
+        file=_zip(files),
+        owner=owner,
+        start=start,
+        enrolment_start=start - datetime.timedelta(days=30),
     )
 
     second = _exported(imported)
@@ -104,7 +117,8 @@ def test_the_round_trip_through_a_package_is_lossless(rich_run: CourseRun) -> No
         k: v for k, v in files.items() if k != "manifest.json"
     }
     assert list(imported.course.owners.all()) == [owner]
-    assert not imported.course.is_published and not imported.is_published
+    assert not imported.course.is_published
+    assert not imported.is_published
 
 
 def test_exported_markdown_points_at_the_package_files(rich_run: CourseRun) -> None:
@@ -134,7 +148,9 @@ def test_importing_as_a_new_session_keeps_the_course_and_the_keys(rich_run: Cour
     assert sorted(Unit.objects.filter(course_run=run).values_list("key", flat=True)) == sorted(
         Unit.objects.filter(course_run=rich_run).values_list("key", flat=True)
     )
-    assert Chapter.objects.get(course_run=run, title="Semaine 1").release_at == start + datetime.timedelta(days=7)
+    assert Chapter.objects.get(
+        course_run=run, title="Semaine 1"
+    ).release_at == start + datetime.timedelta(days=7)
 
 
 def _teacher_package() -> dict[str, bytes | str]:
@@ -166,7 +182,10 @@ def test_the_teacher_training_package_imports_and_publishes(db: None) -> None:
     start = timezone.now()
 
     run = services.package_import_as_course(
-        file=_zip(_teacher_package()), owner=InstitutionFactory(), start=start, enrolment_start=start
+        file=_zip(_teacher_package()),
+        owner=InstitutionFactory(),
+        start=start,
+        enrolment_start=start,
     )
     publication = services.courseware_publish(course_run=run)
 
@@ -186,9 +205,19 @@ def test_the_teacher_training_package_imports_and_publishes(db: None) -> None:
         (lambda f: f.pop("media/grille-objectifs.csv"), "missing_file"),
         # Found missing only after five files were stored: they must be removed again.
         (lambda f: f.pop("media/canevas-modele-economique.md"), "missing_file"),
-        (lambda f: f.update({"content/01-objectifs/01-pourquoi.md": b"\xff\xfe\x00bad"}), "encoding"),
+        (
+            lambda f: f.update({"content/01-objectifs/01-pourquoi.md": b"\xff\xfe\x00bad"}),
+            "encoding",
+        ),
     ],
-    ids=["no-manifest", "bad-json", "not-sankore", "missing-media", "missing-last-media", "not-utf8"],
+    ids=[
+        "no-manifest",
+        "bad-json",
+        "not-sankore",
+        "missing-media",
+        "missing-last-media",
+        "not-utf8",
+    ],
 )
 def test_a_malformed_package_is_refused_and_changes_nothing(change, code: str) -> None:  # type: ignore[no-untyped-def]
     _reference_data()
@@ -198,12 +227,20 @@ def test_a_malformed_package_is_refused_and_changes_nothing(change, code: str) -
 
     with pytest.raises(PackageError) as refused:
         services.package_import_as_course(
-            file=_zip(files), owner=InstitutionFactory(), start=timezone.now(), enrolment_start=timezone.now()
+            file=_zip(files),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
         )
 
     assert refused.value.code == code
     assert Course.objects.count() == courses_before
-    assert (Chapter.objects.count(), Unit.objects.count(), Block.objects.count(), Asset.objects.count()) == (0, 0, 0, 0)
+    assert (
+        Chapter.objects.count(),
+        Unit.objects.count(),
+        Block.objects.count(),
+        Asset.objects.count(),
+    ) == (0, 0, 0, 0)
     assert _stored_files() == []
 
 
@@ -215,10 +252,15 @@ def test_a_manifest_error_names_the_faulty_field(db: None) -> None:
 
     with pytest.raises(PackageError) as refused:
         services.package_import_as_course(
-            file=_zip(files), owner=InstitutionFactory(), start=timezone.now(), enrolment_start=timezone.now()
+            file=_zip(files),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
         )
 
-    assert str(refused.value.message) == "manifest.json, chapters[2].units[1].title : champ manquant"
+    assert (
+        str(refused.value.message) == "manifest.json, chapters[2].units[1].title : champ manquant"
+    )
 
 
 def test_duplicate_keys_are_refused(db: None) -> None:
@@ -229,7 +271,10 @@ def test_duplicate_keys_are_refused(db: None) -> None:
 
     with pytest.raises(PackageError) as refused:
         services.package_import_as_course(
-            file=_zip(files), owner=InstitutionFactory(), start=timezone.now(), enrolment_start=timezone.now()
+            file=_zip(files),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
         )
 
     assert refused.value.code == "duplicate_key"
@@ -244,7 +289,10 @@ def test_a_path_outside_the_package_is_refused(db: None) -> None:
 
     with pytest.raises(PackageError) as refused:
         services.package_import_as_course(
-            file=_zip(files), owner=InstitutionFactory(), start=timezone.now(), enrolment_start=timezone.now()
+            file=_zip(files),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
         )
 
     assert refused.value.code == "bad_path"
@@ -264,9 +312,14 @@ def test_a_file_that_is_not_a_zip_is_refused(db: None) -> None:
 def test_a_package_with_markdown_script_is_imported_sanitised(db: None) -> None:
     _reference_data()
     files = _teacher_package()
-    files["content/01-objectifs/01-pourquoi.md"] = "Bonjour <script>alert(1)</script> [x](javascript:alert(1))"
+    files["content/01-objectifs/01-pourquoi.md"] = (
+        "Bonjour <script>alert(1)</script> [x](javascript:alert(1))"
+    )
     run = services.package_import_as_course(
-        file=_zip(files), owner=InstitutionFactory(), start=timezone.now(), enrolment_start=timezone.now()
+        file=_zip(files),
+        owner=InstitutionFactory(),
+        start=timezone.now(),
+        enrolment_start=timezone.now(),
     )
 
     publication = services.courseware_publish(course_run=run)
@@ -284,3 +337,108 @@ def test_importing_into_a_session_with_content_is_refused(rich_run: CourseRun) -
 
     assert refused.value.code == "not_empty"
     assert Chapter.objects.filter(course_run=rich_run).count() == before
+
+
+def test_the_studio_exports_a_package_for_the_team_only(client, rich_run: CourseRun) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from sankore.accounts.tests.factories import UserFactory
+    from sankore.catalog.models import CourseTeamRole
+    from sankore.catalog.services import course_team_member_set
+
+    url = reverse("studio:export", args=[rich_run.pk])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    teacher = UserFactory()
+    course_team_member_set(course=rich_run.course, user=teacher, role=CourseTeamRole.STAFF)
+    client.force_login(teacher)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert json.loads(archive.read("manifest.json"))["course"]["code"] == rich_run.course.code
+
+
+def test_the_studio_imports_a_package_as_a_session_of_a_course_of_the_team(
+    client, rich_run: CourseRun
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from sankore.accounts.tests.factories import UserFactory
+    from sankore.catalog.models import CourseTeamRole
+    from sankore.catalog.services import course_team_member_set
+
+    teacher = UserFactory()
+    course_team_member_set(course=rich_run.course, user=teacher, role=CourseTeamRole.INSTRUCTOR)
+    client.force_login(teacher)
+    package = _zip(_contents(_exported(rich_run))).getvalue()
+
+    response = client.post(
+        reverse("studio:import"),
+        {
+            "package": SimpleUploadedFile("paquet.zip", package, "application/zip"),
+            "course": rich_run.course.pk,
+            "start": "2027-09-01T08:00",
+            "enrolment_start": "2027-08-01T08:00",
+        },
+    )
+
+    new_run = CourseRun.objects.exclude(pk=rich_run.pk).get()
+    assert response["Location"] == reverse("studio:session", args=[new_run.pk])
+    assert Unit.objects.filter(course_run=new_run).count() == 2
+
+
+def test_the_studio_refuses_a_broken_package_with_its_reason(client, rich_run: CourseRun) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from sankore.accounts.tests.factories import UserFactory
+    from sankore.catalog.models import CourseTeamRole
+    from sankore.catalog.services import course_team_member_set
+
+    teacher = UserFactory()
+    course_team_member_set(course=rich_run.course, user=teacher, role=CourseTeamRole.INSTRUCTOR)
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("studio:import"),
+        {
+            "package": SimpleUploadedFile("paquet.zip", b"pas un zip"),
+            "course": rich_run.course.pk,
+            "start": "2027-09-01T08:00",
+            "enrolment_start": "2027-08-01T08:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Ce fichier n&#x27;est pas une archive zip." in response.content.decode()
+    assert CourseRun.objects.count() == 1
+
+
+def test_a_learner_may_not_import(client, db: None) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from sankore.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("studio:import")).status_code == 403
+
+
+def test_the_commands_export_and_import_a_package(rich_run: CourseRun, tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    target = tmp_path / "paquet.zip"
+    call_command("package_export", str(rich_run.pk), str(target), stdout=io.StringIO())
+    call_command(
+        "package_import", str(target), course=rich_run.course.code, start="2027-09-01T08:00",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+
+    new_run = CourseRun.objects.exclude(pk=rich_run.pk).get()
+    assert (
+        Block.objects.filter(course_run=new_run).count()
+        == Block.objects.filter(course_run=rich_run).count()
+    )

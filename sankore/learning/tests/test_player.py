@@ -280,12 +280,19 @@ def test_a_file_of_another_course_is_a_404(client: Client, course) -> None:  # t
     assert response.status_code == 404
 
 
-def test_an_unpublished_session_has_no_player(client: Client, db: None) -> None:
+def test_a_session_without_publication_says_so_to_its_learners_only(
+    client: Client, db: None
+) -> None:
     run = CourseRunFactory()
     text_block(unit(chapter(run)))
-    client.force_login(_enrolled(run))
+    url = reverse("player:course_home", args=[run.pk])
 
-    assert client.get(reverse("player:course_home", args=[run.pk])).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(_enrolled(run))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "pas encore publié" in response.content.decode()
 
 
 def test_an_unknown_unit_is_a_404(client: Client, course) -> None:  # type: ignore[no-untyped-def]
