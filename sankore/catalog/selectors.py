@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -148,3 +149,12 @@ def top_level_disciplines_with_counts() -> QuerySet[Discipline]:
         )
         .order_by("position", "name_fr")
     )
+
+
+def course_time_zone(*, course: Course) -> zoneinfo.ZoneInfo:
+    """The time zone a course's dates are shown in: its (first) owning institution's."""
+    name = course.owners.values_list("time_zone", flat=True).first() or "UTC"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

@@ -112,9 +112,12 @@ class TextBlock(BlockType):
             files[key] = asset_url(key, "original")
         links = AssetLinks(images=images, files=files)
         markdown = str(data["markdown"])
+        titled = bool(context.block_title)
         return {
-            "html": markdown_to_html(markdown, links=links),
-            "html_text_only": markdown_to_html(markdown, links=links, text_only=True),
+            "html": markdown_to_html(markdown, links=links, under_title=titled),
+            "html_text_only": markdown_to_html(
+                markdown, links=links, text_only=True, under_title=titled
+            ),
         }
 
 

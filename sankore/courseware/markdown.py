@@ -114,7 +114,7 @@ def _math(latex: str, *, display: bool) -> str:
         return f'<code class="math-error">{escape(latex)}</code>'
 
 
-def _parser(*, links: AssetLinks, text_only: bool) -> MarkdownIt:
+def _parser(*, links: AssetLinks, text_only: bool, under_title: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(
@@ -153,6 +153,18 @@ def _parser(*, links: AssetLinks, text_only: bool) -> MarkdownIt:
             token.attrSet("href", links.files.get(href[len(ASSET_SCHEME) :], "#"))
         return self.renderToken(tokens, idx, options, env)
 
+    def heading(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # The unit's title is the page's h1, a block's title its h2: the author's headings
+        # go below them, whatever level they were written at.
+        token = tokens[idx]
+        level = max(int(token.tag[1]), 2) + (1 if under_title else 0)
+        token.tag = f"h{min(level, 6)}"
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("heading_open", heading)
+    md.add_render_rule("heading_close", heading)
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
     return md
@@ -180,10 +192,16 @@ def sanitise_html(html: str) -> str:
 
 
 def markdown_to_html(
-    markdown: str, *, links: AssetLinks | None = None, text_only: bool = False
+    markdown: str,
+    *,
+    links: AssetLinks | None = None,
+    text_only: bool = False,
+    under_title: bool = False,
 ) -> str:
-    """Safe HTML of ``markdown``; ``text_only`` replaces images by their alternative text."""
-    rendered = _parser(links=links or AssetLinks(), text_only=text_only).render(markdown)
+    """Safe HTML of ``markdown``; ``text_only`` replaces images by their alternative text,
+    ``under_title`` moves headings one level down (the block has a title of its own)."""
+    parser = _parser(links=links or AssetLinks(), text_only=text_only, under_title=under_title)
+    rendered = parser.render(markdown)
     return sanitise_html(rendered)
 
 

@@ -37,6 +37,7 @@ class PublishContext:
 
     assets: Mapping[str, Asset]  # the course's assets this block uses, by key
     course_run_id: int
+    block_title: str = ""
 
 
 class BlockType:

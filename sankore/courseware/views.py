@@ -8,7 +8,6 @@ the login page), and an object id from another session is a 404.
 from __future__ import annotations
 
 import tempfile
-import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -30,6 +29,7 @@ from sankore.accounts.models import User
 from sankore.accounts.permissions import institution_ids_staffed_by, user_is_programme_staff
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
+from sankore.catalog.selectors import course_time_zone
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors, services
 from sankore.courseware.forms import (
@@ -55,14 +55,6 @@ def _editable_run(request: HttpRequest, run_id: int) -> CourseRun:
     return run
 
 
-def _owner_time_zone(run: CourseRun) -> zoneinfo.ZoneInfo:
-    owner = run.course.owners.order_by("pk").first()
-    try:
-        return zoneinfo.ZoneInfo(owner.time_zone if owner and owner.time_zone else "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def studio_view(view: View) -> View:
     """Login required, the session editable by the user, its institution's time zone on."""
 
@@ -70,7 +62,7 @@ def studio_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, run_id: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
         run = _editable_run(request, run_id)
-        with timezone.override(_owner_time_zone(run)):
+        with timezone.override(course_time_zone(course=run.course)):
             return view(request, run, *args, **kwargs)
 
     return wrapper

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_visible_to, user_can_edit_course
+from sankore.catalog.selectors import course_time_zone
 from sankore.core.files import stored_file_response
 from sankore.courseware import selectors as courseware
 from sankore.courseware.registry import Completion, block_type_of
@@ -82,6 +83,18 @@ def _player_or_none(request: HttpRequest, run_id: int) -> PlayerContext | None:
     return PlayerContext(run, access, courseware.outline_of(publication), publication.pk)
 
 
+def _render(
+    request: HttpRequest,
+    run: CourseRun,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """Render with dates in the time zone of the course's institution (release dates)."""
+    with timezone.override(course_time_zone(course=run.course)):
+        return render(request, template, context, status=status)
+
+
 def _learner(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -126,8 +139,9 @@ def course_home(request: HttpRequest, run_id: int) -> HttpResponse:
     if progress and progress.last_unit_key:
         resume = player.outline.unit(progress.last_unit_key)
     first = next(player.outline.units(), None)
-    return render(
+    return _render(
         request,
+        player.run,
         "learning/player/course_home.html",
         {
             "run": player.run,
@@ -187,8 +201,9 @@ def unit_page(request: HttpRequest, run_id: int, unit_key: str) -> HttpResponse:
     chapter = player.outline.chapter_of(unit)
     now = timezone.now()
     if not player.access.is_staff and not chapter.is_released(now=now, pacing=player.run.pacing):
-        return render(
+        return _render(
             request,
+            player.run,
             "learning/player/locked.html",
             {"run": player.run, "chapter": chapter},
             status=403,
@@ -246,8 +261,9 @@ def _render_unit(
         )
     previous, following = player.outline.neighbours(unit)
     chapter = player.outline.chapter_of(unit)
-    return render(
+    return _render(
         request,
+        player.run,
         "learning/player/unit.html",
         {
             "run": player.run,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import course_queryset_visible_to
+from sankore.catalog.permissions import course_queryset_editable_by, course_queryset_visible_to
 from sankore.core.errors import ServiceError
 from sankore.learning import selectors, services
 
@@ -33,7 +33,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/dashboard.html",
-        {"dashboard": selectors.learner_dashboard(user=request.user)},  # type: ignore[arg-type]
+        {
+            "dashboard": selectors.learner_dashboard(user=request.user),  # type: ignore[arg-type]
+            "can_author": course_queryset_editable_by(user=request.user).exists(),
+        },
     )
 
 

@@ -73,7 +73,9 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
                         code="missing_asset",
                     )
                 context = PublishContext(
-                    assets={key: assets[key] for key in keys}, course_run_id=course_run.pk
+                    assets={key: assets[key] for key in keys},
+                    course_run_id=course_run.pk,
+                    block_title=block.title,
                 )
                 try:
                     content = block_type.publish(data=block.data, context=context)

@@ -99,3 +99,15 @@ def test_no_input_ever_yields_a_script_or_an_event_handler(markdown: str) -> Non
     assert not re.search(r'(href|src)="\s*javascript:', html)
     for tag in re.findall(r"<[a-z][^>]*>", html):
         assert not re.search(r"\son[a-z]+=", tag), tag
+
+
+def test_headings_sit_below_the_unit_and_block_titles() -> None:
+    assert markdown_to_html("# Un\n\n## Deux\n\n### Trois").split("\n")[:3] == [
+        "<h2>Un</h2>",
+        "<h2>Deux</h2>",
+        "<h3>Trois</h3>",
+    ]
+    assert markdown_to_html("## Deux\n\n###### Six", under_title=True).split("\n")[:2] == [
+        "<h3>Deux</h3>",
+        "<h6>Six</h6>",
+    ]

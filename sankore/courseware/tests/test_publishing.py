@@ -71,7 +71,7 @@ def test_publishing_snapshots_the_outline_and_the_rendered_blocks(run: CourseRun
     published = PublishedBlock.objects.get(publication=publication)
     assert (
         published.content["html"]
-        == "<h2>Bienvenue</h2>\n<p>Bonjour &lt;script&gt;x()&lt;/script&gt;</p>\n"
+        == "<h3>Bienvenue</h3>\n<p>Bonjour &lt;script&gt;x()&lt;/script&gt;</p>\n"
     )
     assert not CoursewareDraft.objects.get(course_run=run).has_unpublished_changes
 

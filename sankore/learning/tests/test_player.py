@@ -361,4 +361,4 @@ def test_player_pages_read_in_the_same_queries_for_1_or_200_units(
 # staff, team, institutions), the enrolment, the publication, then the learner's progress
 # (completions, position); the unit page adds its blocks and the completion and position
 # writes (a savepoint each).
-EXPECTED_PLAYER_QUERIES = {"player:course_home": 13, "player:unit": 22}
+EXPECTED_PLAYER_QUERIES = {"player:course_home": 14, "player:unit": 23}
