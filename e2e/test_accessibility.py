@@ -9,7 +9,11 @@ from django.conf import settings
 from playwright.sync_api import Browser
 
 from sankore.accounts.tests.factories import PASSWORD, UserFactory
+from sankore.catalog.models import CourseRun, CourseTeamRole
+from sankore.catalog.services import course_team_member_set
 from sankore.catalog.tests.factories import CourseFactory, CourseRunFactory
+from sankore.courseware import services as courseware
+from sankore.courseware.tests.factories import caption_asset, chapter, file_asset, text_block, unit
 from sankore.institutions.tests.factories import InstitutionFactory
 from sankore.learning.services import enrolment_create
 
@@ -26,6 +30,35 @@ def _violations(results: dict) -> list[str]:  # type: ignore[type-arg]
     ]
 
 
+def _published_content(run: CourseRun) -> list[str]:
+    """A published session with a text, a resource and a video with captions; its player
+    pages."""
+    week = chapter(run, "Semaine 1 : santé communautaire")
+    reading = unit(
+        week, "Les déterminants de la santé", duration_minutes=20, objectives="Nommer\nComparer"
+    )
+    text_block(
+        reading,
+        "## Définitions\n\n| Facteur | Exemple |\n|--|--|\n| eau | puits |\n\nFormule : $a^2$",
+        title="Lecture",
+    )
+    guide = file_asset(run, "fiche.csv", b"a;b\n")
+    courseware.block_create(unit=reading, kind="resource", data={"file": guide.key}, title="Fiche")
+    watching = unit(week, "Vidéo : le dispensaire")
+    courseware.block_create(
+        unit=watching,
+        kind="video",
+        data={"url": "https://videos.example.org/v", "captions": {"fr": caption_asset(run).key}},
+        title="Au dispensaire",
+    )
+    courseware.courseware_publish(course_run=run)
+    return [
+        f"/apprendre/{run.pk}/",
+        f"/apprendre/{run.pk}/{reading.key}/",
+        f"/apprendre/{run.pk}/{watching.key}/",
+    ]
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_learner_pages_have_no_accessibility_violation(
@@ -38,6 +71,7 @@ def test_learner_pages_have_no_accessibility_violation(
     CourseRunFactory(course=course, archived=True)
     learner = UserFactory(email="lova@example.org")
     enrolment_create(user=learner, course_run=run)
+    player_paths = _published_content(run)
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
     page = context.new_page()
@@ -63,9 +97,51 @@ def test_learner_pages_have_no_accessibility_violation(
         page.locator("input[name=password]").fill(PASSWORD)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(base + "/mes-cours/")
-        for path in ["/mes-cours/", course.get_absolute_url(), "/comptes/profil/"]:
+        for path in ["/mes-cours/", course.get_absolute_url(), "/comptes/profil/", *player_paths]:
             page.goto(base + path)
             problems[f"{path} (signed in)"] = _violations(axe.run(page, options=WCAG_AA).response)
+    finally:
+        context.close()
+
+    assert {path: found for path, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_studio_pages_have_no_accessibility_violation(
+    browser: Browser, live_server: object, width: int, language: str
+) -> None:
+    base = str(live_server).rstrip("/")
+    run = CourseRunFactory(course=CourseFactory(title="Santé publique à Madagascar"))
+    player_paths = _published_content(run)
+    teacher = UserFactory(email="hery@example.org")
+    course_team_member_set(course=run.course, user=teacher, role=CourseTeamRole.INSTRUCTOR)
+    first_unit = run.chapters.get().units.order_by("position").first()
+    block = first_unit.blocks.order_by("position").first()  # type: ignore[union-attr]
+    video = run.chapters.get().units.order_by("position").last().blocks.get()  # type: ignore[union-attr]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+    page = context.new_page()
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    try:
+        page.goto(base + "/comptes/login/")
+        page.locator("input[name=login]").fill(teacher.email)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(base + "/mes-cours/")
+        for path in [
+            "/studio/",
+            f"/studio/sessions/{run.pk}/",
+            f"/studio/sessions/{run.pk}/sequences/{first_unit.pk}/",  # type: ignore[union-attr]
+            f"/studio/sessions/{run.pk}/activites/{block.pk}/",  # type: ignore[union-attr]
+            f"/studio/sessions/{run.pk}/activites/{video.pk}/",
+            f"/studio/sessions/{run.pk}/fichiers/",
+            "/studio/importer/",
+            player_paths[1].replace(f"/apprendre/{run.pk}/", f"/apprendre/{run.pk}/apercu/"),
+        ]:
+            page.goto(base + path)
+            problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
     finally:
         context.close()
 

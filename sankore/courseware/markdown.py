@@ -201,8 +201,11 @@ def markdown_to_html(
     """Safe HTML of ``markdown``; ``text_only`` replaces images by their alternative text,
     ``under_title`` moves headings one level down (the block has a title of its own)."""
     parser = _parser(links=links or AssetLinks(), text_only=text_only, under_title=under_title)
-    rendered = parser.render(markdown)
-    return sanitise_html(rendered)
+    html = sanitise_html(parser.render(markdown))
+    # A wide table scrolls on a phone; keyboard users must be able to scroll it too.
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
+        "</table>", "</table></div>"
+    )
 
 
 RenderHook = Callable[[str], Any]
