@@ -4,6 +4,7 @@ from sankore.courseware.services.assets import (
     AssetError,
     asset_create,
     asset_process,
+    assets_reprocess,
 )
 from sankore.courseware.services.outline import (
     OutlineError,
@@ -40,6 +41,7 @@ __all__ = [
     "PublishError",
     "asset_create",
     "asset_process",
+    "assets_reprocess",
     "block_create",
     "block_delete",
     "block_move",

@@ -5,6 +5,7 @@ images resized — never in a request."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 import tempfile
 from pathlib import Path
 
@@ -211,3 +212,24 @@ def asset_process(*, asset_id: int) -> Asset | None:
         update_fields=["renditions", "status", "error", "duration_seconds", "width", "height"]
     )
     return asset
+
+
+@transaction.atomic
+def assets_reprocess(*, asset_ids: list[int]) -> int:
+    """Put failed videos and images back in the worker's queue (after ffmpeg was installed,
+    say); returns how many were."""
+    failed = list(
+        Asset.objects.select_for_update()
+        .filter(
+            pk__in=asset_ids,
+            status=AssetStatus.FAILED,
+            kind__in=[AssetKind.VIDEO, AssetKind.IMAGE],
+        )
+        .values_list("pk", flat=True)
+    )
+    Asset.objects.filter(pk__in=failed).update(status=AssetStatus.PENDING, error="")
+    from sankore.courseware.tasks import asset_process_task
+
+    for asset_id in failed:
+        transaction.on_commit(partial(asset_process_task.enqueue, asset_id=asset_id))
+    return len(failed)

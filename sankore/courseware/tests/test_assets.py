@@ -173,3 +173,20 @@ def test_a_broken_image_is_refused(run: CourseRun) -> None:
     error = _refused(run, AssetKind.IMAGE, "carte.png", b"\x89PNG\r\n\x1a\nbroken")
 
     assert error.code == "not_an_image"
+
+
+def test_failed_videos_go_back_to_the_worker_once_reprocessed(run: CourseRun) -> None:
+    failed = Asset.objects.create(
+        course=run.course, kind=AssetKind.VIDEO, file="courseware/x/a.mp4", original_name="a.mp4",
+        content_type="video/mp4", size_bytes=1, status=AssetStatus.FAILED, error="ffmpeg manquant",
+    )  # fmt: skip
+    ready = Asset.objects.create(
+        course=run.course, kind=AssetKind.FILE, file="courseware/x/b.pdf", original_name="b.pdf",
+        content_type="application/pdf", size_bytes=1,
+    )  # fmt: skip
+
+    assert services.assets_reprocess(asset_ids=[failed.pk, ready.pk]) == 1
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.error) == (AssetStatus.PENDING, "")
+    assert Asset.objects.get(pk=ready.pk).status == AssetStatus.READY

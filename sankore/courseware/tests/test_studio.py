@@ -241,3 +241,20 @@ def test_the_preview_shows_the_draft_to_the_team_only(client: Client, run: Cours
 
     assert "Texte pas encore publié" in page
     assert "Aperçu du brouillon" in page
+
+
+def test_programme_staff_see_content_in_the_admin_but_do_not_edit_it(client: Client, run: CourseRun) -> None:
+    from sankore.accounts.tests.factories import RoleAssignmentFactory
+
+    text_block(unit(chapter(run, "Semaine 1"), "Accueil"))
+    staff = RoleAssignmentFactory(role=Role.PROGRAMME_STAFF).user
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:courseware_chapter_changelist"))
+    adding = client.get(reverse("admin:courseware_chapter_add"))
+
+    assert listing.status_code == 200
+    assert "Semaine 1" in listing.content.decode()
+    assert adding.status_code == 403
