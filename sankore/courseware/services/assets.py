@@ -5,8 +5,8 @@ images resized — never in a request."""
 from __future__ import annotations
 
 import logging
-from functools import partial
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings

@@ -243,7 +243,9 @@ def test_the_preview_shows_the_draft_to_the_team_only(client: Client, run: Cours
     assert "Aperçu du brouillon" in page
 
 
-def test_programme_staff_see_content_in_the_admin_but_do_not_edit_it(client: Client, run: CourseRun) -> None:
+def test_programme_staff_see_content_in_the_admin_but_do_not_edit_it(
+    client: Client, run: CourseRun
+) -> None:
     from sankore.accounts.tests.factories import RoleAssignmentFactory
 
     text_block(unit(chapter(run, "Semaine 1"), "Accueil"))
