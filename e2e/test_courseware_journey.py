@@ -116,7 +116,7 @@ def test_a_teacher_publishes_a_unit_and_a_learner_watches_it(
     # Then their progress says the whole unit is done
     assert set(
         BlockCompletion.objects.filter(user=learner).values_list("block_key", flat=True)
-    ) == {key for key in _block_keys(run)}
+    ) == set(_block_keys(run))
     learner_page.get_by_role("link", name="Concevoir et animer un CLOM").first.click()
     expect(learner_page.get_by_text("Progression : 100 %")).to_be_visible()
     assert page_watch.console_errors == []
