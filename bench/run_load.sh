@@ -48,7 +48,7 @@ mkdir -p bench/results
 prefix="bench/results/load-$(date +%Y%m%d-%H%M%S)"
 echo "Load: $USERS users (+$SPAWN_RATE/s) for ${seconds}s against $HOST -> ${prefix}_*.csv"
 status=0
-.venv/bin/locust -f bench/locustfile.py --headless --host "$HOST" \
+.venv/bin/locust -f "${LOCUSTFILE:-bench/locustfile.py}" --headless --host "$HOST" \
   --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "${seconds}s" --stop-timeout 10 \
   --csv "$prefix" --csv-full-history --only-summary --loglevel WARNING >"$prefix.log" 2>&1 \
   || status=$?

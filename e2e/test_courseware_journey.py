@@ -93,7 +93,8 @@ def test_a_teacher_publishes_a_unit_and_a_learner_watches_it(
     assert PublishedOutline.objects.filter(course_run=run).count() == 1
 
     # Then the enrolled learner finds it from « Mes cours »
-    learner_page = browser.new_context(locale="fr-FR").new_page()
+    learner_context = browser.new_context(locale="fr-FR")
+    learner_page = learner_context.new_page()
     learner_page.on("console", page_watch.on_console)
     learner_page.on("request", page_watch.on_request)
     sign_in(learner_page, base, learner.email)
@@ -119,6 +120,7 @@ def test_a_teacher_publishes_a_unit_and_a_learner_watches_it(
     ) == set(_block_keys(run))
     learner_page.get_by_role("link", name="Concevoir et animer un CLOM").first.click()
     expect(learner_page.get_by_text("Progression : 100 %")).to_be_visible()
+    learner_context.close()
     assert page_watch.console_errors == []
     assert page_watch.foreign_requests == []
 

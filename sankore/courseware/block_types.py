@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sankore.core.errors import ServiceError
 from sankore.courseware.markdown import AssetLinks, ImageSource, asset_keys_in, markdown_to_html
@@ -121,6 +122,23 @@ class TextBlock(BlockType):
         }
 
 
+# Languages captions are commonly written in across the Francophonie (ISO 639-1 codes).
+CAPTION_LANGUAGES = (
+    ("fr", pgettext_lazy("caption language", "Français")),
+    ("en", pgettext_lazy("caption language", "Anglais")),
+    ("ar", pgettext_lazy("caption language", "Arabe")),
+    ("es", pgettext_lazy("caption language", "Espagnol")),
+    ("pt", pgettext_lazy("caption language", "Portugais")),
+    ("wo", pgettext_lazy("caption language", "Wolof")),
+    ("ln", pgettext_lazy("caption language", "Lingala")),
+    ("mg", pgettext_lazy("caption language", "Malgache")),
+    ("ht", pgettext_lazy("caption language", "Créole haïtien")),
+    ("sw", pgettext_lazy("caption language", "Swahili")),
+    ("ff", pgettext_lazy("caption language", "Peul")),
+    ("bm", pgettext_lazy("caption language", "Bambara")),
+)
+
+
 class VideoForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200, required=False)
     upload = forms.FileField(
@@ -140,10 +158,8 @@ class VideoForm(forms.Form):
     caption_language = forms.ChoiceField(
         label=_("Langue des sous-titres à ajouter"),
         required=False,
-        choices=[("", "—"), ("fr", _("Français")), ("en", _("Anglais")), ("ar", _("Arabe")),
-                 ("es", _("Espagnol")), ("pt", _("Portugais")), ("wo", _("Wolof")),
-                 ("ln", _("Lingala")), ("mg", _("Malgache")), ("ht", _("Créole haïtien"))],
-    )  # fmt: skip
+        choices=[("", "—"), *CAPTION_LANGUAGES],
+    )
     caption_file = forms.FileField(label=_("Fichier de sous-titres (WebVTT)"), required=False)
 
 
