@@ -42,6 +42,10 @@ QUALITY_COOKIE = "sankore_video_quality"
 TEXT_ONLY_COOKIE = "sankore_text_only"
 PREFERENCE_MAX_AGE = 365 * 24 * 3600
 WATCHED_ENOUGH = 0.9
+INLINE_CONTENT_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/webp", "image/gif", "video/mp4", "video/webm",
+     "audio/mp4", "audio/mpeg", "audio/ogg", "text/vtt", "application/pdf"}
+)  # fmt: skip
 _ASSET_REFERENCE = re.compile(r"asset:([0-9a-zA-Z_-]{3,64})/([a-z0-9]{1,16})")
 
 
@@ -342,13 +346,16 @@ def asset_file(request: HttpRequest, run_id: int, asset_key: str, variant: str) 
         content_type = _content_type_of(name)
         stem = asset.original_name.rsplit(".", 1)[0]
         download_name = f"{stem}-{variant}.{name.rsplit('.', 1)[-1]}"
+    # Only what a browser shows without running anything is served inline; anything else an
+    # author uploaded (an SVG, an HTML page in a zip…) is a download, never a page of ours.
+    inline = content_type.split(";")[0] in INLINE_CONTENT_TYPES
     return stored_file_response(
         request,
         storage=default_storage,
         name=name,
         content_type=content_type,
         download_name=download_name,
-        as_attachment=request.GET.get("telecharger") == "1",
+        as_attachment=request.GET.get("telecharger") == "1" or not inline,
         max_age=24 * 3600,
     )
 

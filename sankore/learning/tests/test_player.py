@@ -349,7 +349,9 @@ def test_player_pages_read_in_the_same_queries_for_1_or_200_units(
         last_unit = run.chapters.order_by("-position").first().units.order_by("-position").first()  # type: ignore[union-attr]
         args = [run.pk] if page == "player:course_home" else [run.pk, last_unit.key]  # type: ignore[union-attr]
         client.get(reverse(page, args=args))
-        with django_assert_num_queries(EXPECTED_PLAYER_QUERIES[page]) as captured:
+        # Sessions in the database cost one query, in Redis none.
+        expected = EXPECTED_PLAYER_QUERIES[page] - (0 if _db_sessions() else 1)
+        with django_assert_num_queries(expected) as captured:
             response = client.get(reverse(page, args=args))
         assert response.status_code == 200
         counts.append(len(captured))
@@ -357,8 +359,34 @@ def test_player_pages_read_in_the_same_queries_for_1_or_200_units(
     assert counts[0] == counts[1]
 
 
+def _db_sessions() -> bool:
+    from django.conf import settings
+
+    return bool(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
+
+
 # Session and user, the session and its course's visibility, the role checks (programme
 # staff, team, institutions), the enrolment, the publication, then the learner's progress
 # (completions, position); the unit page adds its blocks and the completion and position
 # writes (a savepoint each).
 EXPECTED_PLAYER_QUERIES = {"player:course_home": 14, "player:unit": 23}
+
+
+def test_an_uploaded_svg_is_a_download_never_a_page_of_the_site(client: Client, db: None) -> None:
+    run = CourseRunFactory(pacing=Pacing.SELF_PACED)
+    drawing = file_asset(
+        run,
+        "schema.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    )
+    target = unit(chapter(run), "Schéma", is_free_preview=True)
+    courseware.block_create(
+        unit=target, kind="resource", data={"file": drawing.key}, title="Schéma"
+    )
+    courseware.courseware_publish(course_run=run)
+
+    response = client.get(reverse("player:asset", args=[run.pk, drawing.key, "original"]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="schema.svg"'
+    assert "script-src 'self'" in response["Content-Security-Policy"]
