@@ -156,11 +156,12 @@ def _parser(*, links: AssetLinks, text_only: bool, under_title: bool) -> Markdow
     def heading(
         self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        # The unit's title is the page's h1, a block's title its h2: the author's headings
-        # go below them, whatever level they were written at.
+        # The unit's title is the page's h1, a block's title its h2: the author's highest
+        # heading goes just below them, and the others keep their distance from it.
         token = tokens[idx]
-        level = max(int(token.tag[1]), 2) + (1 if under_title else 0)
-        token.tag = f"h{min(level, 6)}"
+        base = 3 if under_title else 2
+        level = int(token.tag[1]) - env.get("top_heading", 1) + base
+        token.tag = f"h{min(max(level, base), 6)}"
         return self.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("heading_open", heading)
@@ -201,7 +202,11 @@ def markdown_to_html(
     """Safe HTML of ``markdown``; ``text_only`` replaces images by their alternative text,
     ``under_title`` moves headings one level down (the block has a title of its own)."""
     parser = _parser(links=links or AssetLinks(), text_only=text_only, under_title=under_title)
-    html = sanitise_html(parser.render(markdown))
+    env: dict[str, Any] = {}
+    tokens = parser.parse(markdown, env)
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    env["top_heading"] = min(levels, default=1)
+    html = sanitise_html(parser.renderer.render(tokens, parser.options, env))
     # A wide table scrolls on a phone; keyboard users must be able to scroll it too.
     return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
         "</table>", "</table></div>"

@@ -104,8 +104,13 @@ def test_no_input_ever_yields_a_script_or_an_event_handler(markdown: str) -> Non
 def test_headings_sit_below_the_unit_and_block_titles() -> None:
     assert markdown_to_html("# Un\n\n## Deux\n\n### Trois").split("\n")[:3] == [
         "<h2>Un</h2>",
-        "<h2>Deux</h2>",
+        "<h3>Deux</h3>",
+        "<h4>Trois</h4>",
+    ]
+    # The highest heading lands just below the block's title, whatever level it was written at.
+    assert markdown_to_html("### Trois\n\n#### Quatre", under_title=True).split("\n")[:2] == [
         "<h3>Trois</h3>",
+        "<h4>Quatre</h4>",
     ]
     assert markdown_to_html("## Deux\n\n###### Six", under_title=True).split("\n")[:2] == [
         "<h3>Deux</h3>",
