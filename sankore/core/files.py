@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 
 from django.core.files.storage import Storage
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -38,12 +44,17 @@ def stored_file_response(
     max_age: int = 3600,
 ) -> HttpResponseBase:
     """The file ``name`` of ``storage``, whole or the one byte range the request asks for."""
-    size = storage.size(name)
+    try:
+        size = storage.size(name)
+    except OSError as error:  # a file listed but gone from the storage: not there for anyone
+        raise Http404 from error
     disposition = (
         content_disposition_header(as_attachment, download_name) if download_name else None
     )
     header = request.headers.get("Range", "")
     match = _RANGE.match(header.strip()) if header else None
+    if match and match.group(1) and match.group(2) and int(match.group(2)) < int(match.group(1)):
+        match = None  # an invalid range is ignored: the whole file (RFC 9110, 14.1.1)
     response: HttpResponseBase
     if match and (match.group(1) or match.group(2)):
         first, last = match.group(1), match.group(2)

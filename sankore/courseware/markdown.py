@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 import latex2mathml.converter
 import nh3
@@ -76,13 +77,18 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding"},
-    "code": {"class"},
-    "th": {"style", "scope"},
-    "td": {"style"},
+    "th": {"scope"},
     "ol": {"start"},
-    "span": {"class"},
     **dict.fromkeys(_MATHML_TAGS, _MATHML_ATTRIBUTES),
 }
+
+
+_ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
+_ALIGN_STYLE = re.compile(r' style="text-align:(left|right|center)"')
+_CODE_LANGUAGES = {
+    "python", "r", "sql", "bash", "sh", "text", "html", "css", "javascript", "js", "json",
+    "xml", "java", "c", "cpp", "php", "latex", "markdown", "yaml",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,11 +113,32 @@ def asset_keys_in(markdown: str) -> set[str]:
     return set(ASSET_REFERENCE.findall(markdown))
 
 
+_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
+
+
 def _math(latex: str, *, display: bool) -> str:
+    """MathML of a formula, rebuilt from a parsed tree of MathML elements only: latex2mathml
+    copies ``\\text{…}`` verbatim, so its output is never trusted as markup."""
     try:
-        return latex2mathml.converter.convert(latex, display="block" if display else "inline")
-    except Exception:
-        return f'<code class="math-error">{escape(latex)}</code>'
+        converted = latex2mathml.converter.convert(latex, display="block" if display else "inline")
+        if "<!" in converted or "<?" in converted:  # no DOCTYPE, entity or instruction
+            return _math_source(latex)
+        tree = ElementTree.fromstring(converted)  # noqa: S314 - declarations refused above
+    except Exception:  # any malformed formula is shown as its source
+        return _math_source(latex)
+    for element in tree.iter():
+        tag = str(element.tag)
+        if not tag.startswith(_MATHML_NS) or tag.removeprefix(_MATHML_NS) not in _MATHML_TAGS:
+            return _math_source(latex)
+        for name in list(element.attrib):
+            if name not in _MATHML_ATTRIBUTES:
+                del element.attrib[name]
+    ElementTree.register_namespace("", _MATHML_NS[1:-1])
+    return ElementTree.tostring(tree, encoding="unicode", short_empty_elements=False)
+
+
+def _math_source(latex: str) -> str:
+    return f'<code class="math-error">{escape(latex)}</code>'
 
 
 def _parser(*, links: AssetLinks, text_only: bool, under_title: bool) -> MarkdownIt:
@@ -172,10 +199,10 @@ def _parser(*, links: AssetLinks, text_only: bool, under_title: bool) -> Markdow
 
 
 def _image_source(src: str, links: AssetLinks) -> ImageSource | None:
+    # Only the course's own files: every asset is served by the platform (the CSP refuses
+    # others), and an image must never make readers fetch some other page of the site.
     if src.startswith(ASSET_SCHEME):
         return links.images.get(src[len(ASSET_SCHEME) :])
-    if src.startswith(("https://", "/")):
-        return ImageSource(src=src)
     return None
 
 
@@ -187,7 +214,12 @@ def sanitise_html(html: str) -> str:
         # asset: references are resolved into this site's URLs by the page showing them.
         url_schemes={"http", "https", "mailto", "asset"},
         link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
+        allowed_classes={
+            "th": _ALIGN_CLASSES,
+            "td": _ALIGN_CLASSES,
+            "code": {"math-error", *(f"language-{name}" for name in _CODE_LANGUAGES)},
+            "span": {"math", "inline", "image-alt"},
+        },
         strip_comments=True,
     )
 
@@ -206,7 +238,9 @@ def markdown_to_html(
     tokens = parser.parse(markdown, env)
     levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
     env["top_heading"] = min(levels, default=1)
-    html = sanitise_html(parser.renderer.render(tokens, parser.options, env))
+    rendered = parser.renderer.render(tokens, parser.options, env)
+    # Alignment as classes: the content security policy refuses inline styles.
+    html = sanitise_html(_ALIGN_STYLE.sub(r' class="align-\1"', rendered))
     # A wide table scrolls on a phone; keyboard users must be able to scroll it too.
     return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
         "</table>", "</table></div>"

@@ -218,6 +218,8 @@ class PublishedBlock(models.Model):
     title = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField()
     content = models.JSONField()
+    # Graded blocks only: what the server grades with; never passed to a template.
+    grading = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["publication_id", "unit_key", "position"]

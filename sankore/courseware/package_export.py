@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from typing import IO, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sankore.catalog.models import CourseRun
 from sankore.courseware.models import Asset, Block, Chapter, Unit
-from sankore.courseware.package_format import FORMAT, FORMAT_VERSION, MANIFEST, manifest_dump
+from sankore.courseware.package_format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    PackageError,
+    manifest_dump,
+)
 from sankore.courseware.registry import block_type_of
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
@@ -52,6 +61,18 @@ def _course_entry(run: CourseRun) -> dict[str, Any]:
     }
 
 
+def _release_offset(
+    release_at: datetime.datetime | None, start: datetime.datetime
+) -> dict[str, int | None]:
+    """Days after the start, or minutes when the chapter opens at another time of day."""
+    if release_at is None:
+        return {"release_offset_days": None}
+    minutes = max(0, int((release_at - start).total_seconds() // 60))
+    if minutes % 1440 == 0:
+        return {"release_offset_days": minutes // 1440}
+    return {"release_offset_days": minutes // 1440, "release_offset_minutes": minutes}
+
+
 def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
     """Write the draft content of ``course_run`` into ``target`` as a zip package."""
     chapters = list(Chapter.objects.filter(course_run=course_run).order_by("position", "pk"))
@@ -63,11 +84,19 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
         if block_type is not None:
             keys |= block_type.asset_keys(block.data)
     assets = {a.key: a for a in Asset.objects.filter(course_id=course_run.course_id, key__in=keys)}
+    missing = keys - set(assets)
+    if missing:
+        raise PackageError(
+            _("Un fichier utilisé par ce contenu a disparu du cours : %(keys)s.")
+            % {"keys": ", ".join(sorted(missing))},
+            code="missing_asset",
+        )
     taken: set[str] = set()
     path_of = {
         key: _file_name(assets[key], taken)
-        for key in sorted(assets, key=lambda k: assets[k].created_at)
+        for key in sorted(assets, key=lambda k: (assets[k].created_at, k))
     }
+    not_exported: list[dict[str, str]] = []
 
     units_of: dict[int, list[Unit]] = {}
     for unit in units:
@@ -102,6 +131,7 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
                         for language, key in sorted(block.data.get("captions", {}).items())
                     ]
                 else:  # a type the format does not know yet: left out, said in the manifest
+                    not_exported.append({"key": block.key, "type": block.kind})
                     continue
                 block_entries.append(entry)
             unit_entries.append(
@@ -114,16 +144,11 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
                     "blocks": block_entries,
                 }
             )
-        offset = (
-            (chapter.release_at - course_run.start).days
-            if chapter.release_at and chapter.release_at >= course_run.start
-            else (0 if chapter.release_at else None)
-        )
         chapter_entries.append(
             {
                 "key": chapter.key,
                 "title": chapter.title,
-                "release_offset_days": offset,
+                **_release_offset(chapter.release_at, course_run.start),
                 "units": unit_entries,
             }
         )
@@ -134,6 +159,8 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
         "session": {"title": course_run.title, "pacing": course_run.pacing},
         "chapters": chapter_entries,
     }
+    if not_exported:
+        manifest["not_exported"] = not_exported
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, manifest_dump(manifest))
         for path, text in texts.items():

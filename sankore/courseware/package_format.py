@@ -9,9 +9,12 @@ package's files. Importing and exporting live in the services and selectors.
 from __future__ import annotations
 
 import json
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
+from collections import Counter
 from decimal import Decimal
 from typing import IO, Annotated, Any, Literal
 
@@ -31,12 +34,18 @@ MAX_ENTRIES = 10_000
 Key = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{3,64}$")]
 Path = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z._/-]{1,200}$")]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-# A Markdown image or link to a file of the package: ![texte](media/carte.png).
-MEDIA_REFERENCE = re.compile(r"(!?)\[([^\]]*)\]\((media/[0-9A-Za-z._/-]{1,200})\)")
+# A Markdown image or link to a file of the package: ![texte](media/carte.png "titre"),
+# or a reference definition: [1]: media/grille.csv
+MEDIA_REFERENCE = re.compile(r'(!?)\[([^\]]*)\]\((media/[0-9A-Za-z._/-]{1,200})(\s+"[^"\n]*")?\)')
+MEDIA_DEFINITION = re.compile(r"(?m)^( {0,3}\[[^\]\n]+\]:\s*)(media/[0-9A-Za-z._/-]{1,200})")
 
 
 class PackageError(ServiceError):
     pass
+
+
+# What a damaged archive raises while reading an entry.
+_CORRUPT = (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error, lzma.LZMAError)
 
 
 class _Strict(BaseModel):
@@ -91,6 +100,8 @@ class ChapterEntry(_Strict):
     key: Key
     title: Title = Field(min_length=1)
     release_offset_days: int | None = Field(default=None, ge=0, le=3650)
+    # When the chapter opens at another time of day than the session starts.
+    release_offset_minutes: int | None = Field(default=None, ge=0, le=3650 * 1440)
     units: list[UnitEntry] = Field(default_factory=list)
 
 
@@ -125,6 +136,8 @@ class Manifest(_Strict):
     course: CourseEntry
     session: SessionEntry = Field(default_factory=SessionEntry)
     chapters: list[ChapterEntry] = Field(default_factory=list)
+    # Blocks of kinds this format version cannot carry, named so nothing is lost silently.
+    not_exported: list[dict[str, str]] = Field(default_factory=list)
 
     def keys(self) -> list[str]:
         keys = []
@@ -170,7 +183,7 @@ def _describe(error: ValidationError) -> str:
 def manifest_parse(raw: bytes) -> Manifest:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise PackageError(
             _("manifest.json n'est pas un JSON valide en UTF-8."), code="manifest_json"
         ) from error
@@ -190,8 +203,7 @@ def manifest_parse(raw: bytes) -> Manifest:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
         raise PackageError(_describe(error), code="manifest_invalid") from error
-    keys = manifest.keys()
-    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    duplicated = sorted(key for key, count in Counter(manifest.keys()).items() if count > 1)
     if duplicated:
         raise PackageError(
             _("manifest.json : clé utilisée plusieurs fois : %(keys)s.")
@@ -222,7 +234,54 @@ class PackageReader:
             )
         self.names = {info.filename for info in infos if not info.is_dir()}
 
-    def read(self, path: str, *, limit: int | None = None) -> bytes:
+    def read(self, path: str, *, limit: int) -> bytes:
+        self._check_path(path)
+        info = self.zip.getinfo(path)
+        if info.file_size > limit:
+            raise PackageError(
+                _("Fichier trop volumineux dans le paquet : %(path)s.") % {"path": path},
+                code="file_too_large",
+            )
+        try:
+            return self.zip.read(path)
+        except _CORRUPT as error:
+            raise PackageError(
+                _("Fichier illisible dans le paquet : %(path)s.") % {"path": path},
+                code="corrupt_file",
+            ) from error
+
+    def size(self, path: str) -> int:
+        self._check_path(path)
+        return self.zip.getinfo(path).file_size
+
+    def copy_to(self, path: str, target: IO[bytes], *, limit: int) -> int:
+        """Stream one file into ``target`` (never whole in memory); refused past ``limit``."""
+        self._check_path(path)
+        if self.zip.getinfo(path).file_size > limit:
+            raise PackageError(
+                _("Fichier trop volumineux dans le paquet : %(path)s.") % {"path": path},
+                code="file_too_large",
+            )
+        copied = 0
+        try:
+            with self.zip.open(path) as source:
+                for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                    copied += len(chunk)
+                    if copied > limit:  # a header that lied about the size
+                        raise PackageError(
+                            _("Fichier trop volumineux dans le paquet : %(path)s.")
+                            % {"path": path},
+                            code="file_too_large",
+                        )
+                    target.write(chunk)
+        except _CORRUPT as error:
+            raise PackageError(
+                _("Fichier illisible dans le paquet : %(path)s.") % {"path": path},
+                code="corrupt_file",
+            ) from error
+        return copied
+
+    def _check_path(self, path: str) -> None:
         normal = posixpath.normpath(path)
         if normal != path or path.startswith(("/", "../")) or "\\" in path:
             raise PackageError(
@@ -233,19 +292,6 @@ class PackageReader:
                 _("Fichier manquant dans le paquet : %(path)s.") % {"path": path},
                 code="missing_file",
             )
-        info = self.zip.getinfo(path)
-        if limit is not None and info.file_size > limit:
-            raise PackageError(
-                _("Fichier trop volumineux dans le paquet : %(path)s.") % {"path": path},
-                code="file_too_large",
-            )
-        try:
-            return self.zip.read(path)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-            raise PackageError(
-                _("Fichier illisible dans le paquet : %(path)s.") % {"path": path},
-                code="corrupt_file",
-            ) from error
 
     def manifest(self) -> Manifest:
         if MANIFEST not in self.names:

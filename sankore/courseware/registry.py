@@ -65,6 +65,16 @@ class BlockType:
         """The content learners get; raises ``ServiceError`` when the block cannot go out."""
         raise NotImplementedError
 
+    def grading(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any] | None:
+        """What the server keeps to grade answers (correct answers, feedback): published with
+        the block but never given to a template, so it never reaches a browser early."""
+        return None
+
+    def outline_extra(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What the outline says of the block besides its kind and title (a graded problem's
+        assessment type and points, for grades computed without reading every block)."""
+        return {}
+
 
 _registry: dict[str, BlockType] = {}
 

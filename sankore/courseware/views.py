@@ -488,10 +488,15 @@ def _form_errors(form: Any) -> str:
 
 @require_safe
 @studio_view
-def package_download(request: HttpRequest, run: CourseRun) -> FileResponse:
+def package_download(request: HttpRequest, run: CourseRun) -> HttpResponseBase:
     """The session's draft as a course package (zip), to keep, share or import elsewhere."""
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-    package_export(course_run=run, target=spool)
+    try:
+        package_export(course_run=run, target=spool)
+    except ServiceError as error:
+        spool.close()
+        messages.error(request, error.message)
+        return _to_session(run)
     spool.seek(0)
     name = f"{slugify(run.course.code)}-session-{run.pk}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")

@@ -216,7 +216,7 @@ def unit_page(request: HttpRequest, run_id: int, unit_key: str) -> HttpResponse:
     blocks = courseware.published_blocks_of_unit(
         publication_id=player.publication_id, unit_key=unit.key
     )
-    if player.access.enrolled:
+    if player.access.enrolled and request.method == "GET":  # a HEAD reads, it records nothing
         viewed = [
             block.key
             for block in blocks
@@ -324,7 +324,10 @@ def _asset_for(request: HttpRequest, run_id: int, asset_key: str) -> Any:
     if not access.is_staff:
         publication = courseware.publication_current(course_run_id=run.pk)
         if publication is None or not access.may_read_asset(
-            outline=courseware.outline_of(publication), asset_key=asset_key
+            outline=courseware.outline_of(publication),
+            asset_key=asset_key,
+            now=timezone.now(),
+            pacing=run.pacing,
         ):
             raise Http404
     return asset
@@ -371,17 +374,20 @@ def _content_type_of(name: str) -> str:
 
 
 def _block_in_outline(player: PlayerContext, block_key: str) -> tuple[OutlineUnit, dict[str, Any]]:
+    """The block if its unit may be opened now (readable, and its chapter released)."""
     found = player.outline.block(block_key)
     if found is None:
         raise Http404
     unit, block = found
-    if not player.access.may_read_unit(unit):
+    if not player.access.may_open_unit(
+        outline=player.outline, unit=unit, now=timezone.now(), pacing=player.run.pacing
+    ):
         raise Http404
     return unit, block
 
 
 def _complete(request: HttpRequest, player: PlayerContext, block_key: str) -> None:
-    if player.access.enrolled:
+    if player.access.enrolled and request.method in ("GET", "POST"):
         services.blocks_complete(
             user=_learner(request),
             course_run=player.run,
@@ -399,6 +405,8 @@ def block_action(
     player = _published(request, run_id)
     _unit, block = _block_in_outline(player, block_key)
     if action == "progression":
+        if block["completion"] != Completion.WATCH:  # only videos are completed by watching
+            raise Http404
         return _video_progress(request, player, block_key)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
@@ -420,10 +428,10 @@ def block_action(
             download_name=asset.original_name,
             as_attachment=True,
         )
-    if action == "externe" and content.get("url"):
+    if action == "externe" and content.get("url") and block["completion"] == Completion.WATCH:
         _complete(request, player, block_key)
         return HttpResponseRedirect(content["url"])
-    if action.startswith("transcription-"):
+    if action.startswith("transcription-") and block["completion"] == Completion.WATCH:
         language = action.removeprefix("transcription-")
         caption = next((c for c in content.get("captions", []) if c["language"] == language), None)
         if caption is None:

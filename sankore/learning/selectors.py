@@ -80,13 +80,25 @@ class PlayerAccess:
     def may_read_unit(self, unit: OutlineUnit) -> bool:
         return self.may_read_all or unit.free_preview
 
-    def may_read_asset(self, *, outline: Outline, asset_key: str) -> bool:
-        units = outline.asset_units.get(asset_key)
-        if units is None:
-            return self.is_staff
-        if self.may_read_all:
+    def may_open_unit(
+        self, *, outline: Outline, unit: OutlineUnit, now: datetime.datetime, pacing: str
+    ) -> bool:
+        """May read it now: readable by this user, and its chapter released (staff always)."""
+        if not self.may_read_unit(unit):
+            return False
+        return self.is_staff or outline.chapter_of(unit).is_released(now=now, pacing=pacing)
+
+    def may_read_asset(
+        self, *, outline: Outline, asset_key: str, now: datetime.datetime, pacing: str
+    ) -> bool:
+        """A file is readable when one of the units using it may be opened now."""
+        if self.is_staff:
             return True
-        return any((unit := outline.unit(key)) is not None and unit.free_preview for key in units)
+        return any(
+            (unit := outline.unit(key)) is not None
+            and self.may_open_unit(outline=outline, unit=unit, now=now, pacing=pacing)
+            for key in outline.asset_units.get(asset_key, ())
+        )
 
 
 def player_access(*, user: AnyUser, course_run: CourseRun) -> PlayerAccess:

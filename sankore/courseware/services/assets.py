@@ -33,7 +33,8 @@ EXTENSIONS = {
     AssetKind.CAPTION: {"vtt"},
     AssetKind.FILE: {
         "pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "csv", "txt",
-        "md", "zip", "epub", "mp3", "ogg", "m4a", "png", "jpg", "jpeg", "svg", "json", "xml",
+        "md", "zip", "epub", "mp3", "ogg", "m4a", "png", "jpg", "jpeg", "webp", "gif", "svg",
+        "json", "xml",
     },
 }  # fmt: skip
 CONTENT_TYPES = {

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime
 import posixpath
+import re
+import tempfile
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +24,9 @@ from sankore.catalog.models import Course, CourseRun, Discipline, Language
 from sankore.core.errors import ServiceError
 from sankore.courseware.models import Asset, AssetKind, Chapter
 from sankore.courseware.package_format import (
+    MEDIA_DEFINITION,
     MEDIA_REFERENCE,
+    ChapterEntry,
     Manifest,
     PackageError,
     PackageReader,
@@ -29,8 +34,11 @@ from sankore.courseware.package_format import (
     VideoBlockEntry,
 )
 from sankore.courseware.services import outline
-from sankore.courseware.services.assets import asset_create
+from sankore.courseware.services.assets import EXTENSIONS, asset_create
+
 from sankore.institutions.models import Institution
+
+IMAGE_EXTENSIONS = EXTENSIONS[AssetKind.IMAGE]
 
 
 class _Loader:
@@ -43,18 +51,29 @@ class _Loader:
         self.stored: list[str] = []
 
     def asset(self, path: str, kind: str) -> Asset:
+        # An image offered for download is the same file as the image shown in a text.
+        if kind == AssetKind.FILE and path.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
+            kind = AssetKind.IMAGE
         if (path, kind) not in self.assets:
-            content = self.reader.read(path)
-            upload = SimpleUploadedFile(posixpath.basename(path), content)
-            try:
-                asset = asset_create(
-                    course=self.run.course, kind=kind, upload=upload, user=self.user
+            limits: dict[str, int] = settings.COURSEWARE_UPLOAD_LIMITS
+            # On disk past a few megabytes: a package may hold videos of a gigabyte.
+            with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+                size = self.reader.copy_to(path, spool, limit=limits[kind])
+                spool.seek(0)
+                upload = UploadedFile(
+                    file=spool,
+                    name=posixpath.basename(path),
+                    size=size,
                 )
-            except ServiceError as error:
-                raise PackageError(
-                    _("%(path)s : %(reason)s") % {"path": path, "reason": error.message},
-                    code=error.code,
-                ) from error
+                try:
+                    asset = asset_create(
+                        course=self.run.course, kind=kind, upload=upload, user=self.user
+                    )
+                except ServiceError as error:
+                    raise PackageError(
+                        _("%(path)s : %(reason)s") % {"path": path, "reason": error.message},
+                        code=error.code,
+                    ) from error
             self.stored.append(str(asset.file.name))
             self.assets[(path, kind)] = asset
         return self.assets[(path, kind)]
@@ -62,12 +81,21 @@ class _Loader:
     def markdown(self, entry: TextBlockEntry) -> str:
         text = self.reader.text(entry.markdown)
 
-        def to_asset(match: object) -> str:
-            image, label, path = match.group(1), match.group(2), match.group(3)  # type: ignore[attr-defined]
+        def inline(match: re.Match[str]) -> str:
+            image, label, path, title = (
+                match.group(1),
+                match.group(2),
+                match.group(3),
+                match.group(4),
+            )
             asset = self.asset(path, AssetKind.IMAGE if image else AssetKind.FILE)
-            return f"{image}[{label}](asset:{asset.key})"
+            return f"{image}[{label}](asset:{asset.key}{title or ''})"
 
-        return MEDIA_REFERENCE.sub(to_asset, text)
+        def definition(match: re.Match[str]) -> str:
+            asset = self.asset(match.group(2), AssetKind.FILE)
+            return f"{match.group(1)}asset:{asset.key}"
+
+        return MEDIA_DEFINITION.sub(definition, MEDIA_REFERENCE.sub(inline, text))
 
     def block_data(self, entry: object) -> dict[str, object]:
         if isinstance(entry, TextBlockEntry):
@@ -86,13 +114,10 @@ class _Loader:
 
     def load(self, manifest: Manifest) -> None:
         for chapter_entry in manifest.chapters:
-            offset = chapter_entry.release_offset_days
             chapter = outline.chapter_create(
                 course_run=self.run,
                 title=chapter_entry.title,
-                release_at=(
-                    None if offset is None else self.run.start + datetime.timedelta(days=offset)
-                ),
+                release_at=_release_at(self.run, chapter_entry),
                 key=chapter_entry.key,
             )
             for unit_entry in chapter_entry.units:
@@ -125,6 +150,14 @@ class _Loader:
     def forget_files(self) -> None:
         for name in self.stored:
             default_storage.delete(name)
+
+
+def _release_at(run: CourseRun, entry: ChapterEntry) -> datetime.datetime | None:
+    if entry.release_offset_minutes is not None:
+        return run.start + datetime.timedelta(minutes=entry.release_offset_minutes)
+    if entry.release_offset_days is not None:
+        return run.start + datetime.timedelta(days=entry.release_offset_days)
+    return None
 
 
 def _load_into(

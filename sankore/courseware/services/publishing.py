@@ -79,6 +79,7 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
                 )
                 try:
                     content = block_type.publish(data=block.data, context=context)
+                    grading = block_type.grading(data=block.data, context=context)
                 except ServiceError as error:
                     raise PublishError(
                         _("Séquence « %(unit)s » : %(reason)s")
@@ -95,6 +96,7 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
                         title=block.title,
                         position=position,
                         content=content,
+                        grading=grading,
                     )
                 )
                 outline_blocks.append(
@@ -103,6 +105,7 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
                         "kind": block.kind,
                         "title": block.title,
                         "completion": str(block_type.completion),
+                        **block_type.outline_extra(block.data),
                     }
                 )
             outline_units.append(

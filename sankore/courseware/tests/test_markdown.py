@@ -19,8 +19,8 @@ def test_headings_lists_tables_code_and_emphasis_are_rendered() -> None:
     assert "<h2>Objectifs</h2>" in html
     assert "<li><em>lire</em></li>" in html
     assert "<li><strong>écrire</strong></li>" in html
-    assert '<th style="text-align:left">Niveau</th>' in html
-    assert '<td style="text-align:right">citer</td>' in html
+    assert '<th class="align-left">Niveau</th>' in html  # a class: the CSP refuses styles
+    assert '<td class="align-right">citer</td>' in html
     assert "<pre><code class=\"language-python\">print('bonjour')\n</code></pre>" in html
 
 
@@ -78,6 +78,23 @@ def test_text_only_mode_replaces_images_by_their_description() -> None:
 
     assert "<img" not in html
     assert '<span class="image-alt">[Carte du Sénégal]</span>' in html
+
+
+def test_text_in_a_formula_cannot_carry_markup() -> None:
+    html = markdown_to_html("$\\text{<a href=asset:abc/original>x</a>}$ et $\\text{<b>gras</b>}$")
+
+    assert "<a " not in html
+    assert "<b>" not in html
+    assert html.count('<code class="math-error">') == 2
+
+
+def test_images_from_elsewhere_are_shown_as_their_description() -> None:
+    html = markdown_to_html(
+        "![carte](https://example.org/c.png) ![x](/apprendre/1/activites/k/telecharger/)"
+    )
+
+    assert "<img" not in html
+    assert '<span class="image-alt">[carte]</span>' in html
 
 
 def test_a_link_to_a_course_file_points_at_it() -> None:

@@ -442,3 +442,106 @@ def test_the_commands_export_and_import_a_package(rich_run: CourseRun, tmp_path:
         Block.objects.filter(course_run=new_run).count()
         == Block.objects.filter(course_run=rich_run).count()
     )
+
+
+def test_titles_reference_links_and_times_of_day_survive_the_round_trip(
+    rich_run: CourseRun,
+) -> None:
+    week = Chapter.objects.get(course_run=rich_run, title="Semaine 1")
+    week.release_at = rich_run.start + datetime.timedelta(days=7, hours=3, minutes=30)
+    week.save(update_fields=["release_at"])
+    map_image = services.asset_create(
+        course=rich_run.course, kind="image", upload=upload("plan.webp", small_png())
+    )
+    services.asset_process(asset_id=map_image.pk)
+    guide = Asset.objects.get(course=rich_run.course, original_name="guide.pdf")
+    lesson = Unit.objects.get(course_run=rich_run, title="Leçon")
+    text_block(
+        lesson,
+        f'![Plan](asset:{map_image.key} "Le plan du campus")\n\n'
+        f"Voir [la fiche][1].\n\n[1]: asset:{guide.key}\n",
+    )
+    services.block_create(unit=lesson, kind="resource", data={"file": map_image.key}, title="Plan")
+    first = _exported(rich_run)
+    manifest = json.loads(first.read("manifest.json"))
+    manifest["course"]["code"] = "COPIE-2"
+    files = _contents(first)
+    files["manifest.json"] = json.dumps(manifest).encode()
+
+    imported = services.package_import_as_course(
+        file=_zip(files),
+        owner=InstitutionFactory(),
+        start=rich_run.start,
+        enrolment_start=rich_run.start,
+    )
+
+    again = json.loads(_exported(imported).read("manifest.json"))
+    assert again["chapters"][0]["release_offset_minutes"] == 7 * 1440 + 210
+    assert Chapter.objects.get(course_run=imported, title="Semaine 1").release_at == week.release_at
+    texts = [b.data["markdown"] for b in Block.objects.filter(course_run=imported, kind="text")]
+    assert any(
+        '"Le plan du campus")' in text and "asset:" in text and "media/" not in text
+        for text in texts
+    )
+    assert any("[1]: asset:" in text for text in texts)
+    assert (
+        Asset.objects.filter(course=imported.course).count()
+        == Asset.objects.filter(course=rich_run.course).count()
+    )
+
+
+def test_a_package_whose_file_is_larger_than_allowed_is_refused_before_it_is_read(
+    db: None, settings
+) -> None:  # type: ignore[no-untyped-def]
+    _reference_data()
+    settings.COURSEWARE_UPLOAD_LIMITS = {**settings.COURSEWARE_UPLOAD_LIMITS, "file": 1000}
+    files = _teacher_package()
+    files["media/grille-objectifs.csv"] = b"0" * 50_000  # compresses to almost nothing
+
+    with pytest.raises(PackageError) as refused:
+        services.package_import_as_course(
+            file=_zip(files),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
+        )
+
+    assert refused.value.code == "file_too_large"
+    assert Course.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("manifest", "code"),
+    [(b"[" * 100_000, "manifest_json")],
+    ids=["deeply-nested-json"],
+)
+def test_hostile_manifests_are_refused_cleanly(db: None, manifest: bytes, code: str) -> None:
+    with pytest.raises(PackageError) as refused:
+        services.package_import_as_course(
+            file=_zip({"manifest.json": manifest}),
+            owner=InstitutionFactory(),
+            start=timezone.now(),
+            enrolment_start=timezone.now(),
+        )
+
+    assert refused.value.code == code
+
+
+def test_a_corrupt_entry_is_refused_with_its_name(db: None) -> None:
+    _reference_data()
+    buffer = _zip(_teacher_package())
+    raw = bytearray(buffer.getvalue())
+    # Damage the compressed bytes of a text entry (its name stays readable).
+    archive = zipfile.ZipFile(io.BytesIO(bytes(raw)))
+    info = archive.getinfo("content/01-objectifs/01-pourquoi.md")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start : start + 40] = b"\xff" * 40
+
+    with pytest.raises(PackageError) as refused:
+        services.package_import_as_course(
+            file=io.BytesIO(bytes(raw)), owner=InstitutionFactory(), start=timezone.now(),
+            enrolment_start=timezone.now(),
+        )  # fmt: skip
+
+    assert refused.value.code in {"corrupt_file", "encoding"}
+    assert Course.objects.count() == 0

@@ -390,3 +390,75 @@ def test_an_uploaded_svg_is_a_download_never_a_page_of_the_site(client: Client, 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="schema.svg"'
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_only_videos_are_completed_by_watching(client: Client, course) -> None:  # type: ignore[no-untyped-def]
+    run = course["run"]
+    client.force_login(_enrolled(run))
+
+    response = client.post(
+        reverse("player:block_action", args=[run.pk, course["resource"].key, "progression"]),
+        {"watched": "1"},
+    )
+
+    assert response.status_code == 404
+    assert BlockCompletion.objects.count() == 0
+
+
+def test_files_and_actions_of_a_chapter_not_yet_released_stay_closed(
+    client: Client, db: None
+) -> None:
+    run = CourseRunFactory(pacing=Pacing.INSTRUCTOR_LED)
+    later = chapter(run, "Semaine 2", release_at=timezone.now() + datetime.timedelta(days=7))
+    locked = unit(later, "Plus tard")
+    guide = file_asset(run, "plus-tard.csv", b"x;y\n")
+    resource = courseware.block_create(unit=locked, kind="resource", data={"file": guide.key})
+    captions = caption_asset(run)
+    video = courseware.block_create(
+        unit=locked,
+        kind="video",
+        data={"url": "https://videos.example.org/v", "captions": {"fr": captions.key}},
+    )
+    courseware.courseware_publish(course_run=run)
+    client.force_login(_enrolled(run))
+
+    responses = [
+        client.get(reverse("player:block_action", args=[run.pk, resource.key, "telecharger"])),
+        client.get(reverse("player:block_action", args=[run.pk, video.key, "transcription-fr"])),
+        client.post(
+            reverse("player:block_action", args=[run.pk, video.key, "progression"]),
+            {"watched": "1"},
+        ),
+        client.get(reverse("player:asset", args=[run.pk, guide.key, "original"])),
+        client.get(reverse("player:asset", args=[run.pk, captions.key, "original"])),
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404, 404, 404, 404]
+    assert BlockCompletion.objects.count() == 0
+
+
+def test_a_head_request_records_nothing(client: Client, course) -> None:  # type: ignore[no-untyped-def]
+    run = course["run"]
+    client.force_login(_enrolled(run))
+
+    response = client.head(_unit_url(run, course["lesson"].key))
+
+    assert response.status_code == 200
+    assert BlockCompletion.objects.count() == 0
+    assert RunProgress.objects.count() == 0
+
+
+def test_an_invalid_range_gets_the_whole_file_and_a_lost_file_a_404(client: Client, course) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.storage import default_storage
+
+    run = course["run"]
+    client.force_login(_enrolled(run))
+    url = reverse("player:asset", args=[run.pk, course["guide"].key, "original"])
+
+    backwards = client.get(url, HTTP_RANGE="bytes=5-2")
+    default_storage.delete(course["guide"].file.name)
+    lost = client.get(url)
+
+    assert backwards.status_code == 200
+    assert b"".join(backwards.streaming_content) == b"verbe;niveau\n"  # type: ignore[attr-defined]
+    assert lost.status_code == 404
