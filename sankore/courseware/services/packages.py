@@ -35,7 +35,6 @@ from sankore.courseware.package_format import (
 )
 from sankore.courseware.services import outline
 from sankore.courseware.services.assets import EXTENSIONS, asset_create
-
 from sankore.institutions.models import Institution
 
 IMAGE_EXTENSIONS = EXTENSIONS[AssetKind.IMAGE]
