@@ -53,6 +53,18 @@ def institution_ids_staffed_by(*, user: AnyUser) -> set[int]:
     )
 
 
+def institution_ids_of_institution_staff(*, user: AnyUser) -> set[int]:
+    """Institutions whose institution staff (not campus staff) this user belongs to: those
+    for which they may create courses."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        RoleAssignment.objects.filter(user_id=user.pk, role=Role.INSTITUTION_STAFF).values_list(
+            "institution_id", flat=True
+        )
+    )
+
+
 def campus_ids_staffed_by(*, user: AnyUser) -> set[int]:
     """Campuses (exam centres) whose staff this user belongs to."""
     if not user.is_authenticated:

@@ -26,7 +26,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sankore.accounts.models import User
-from sankore.accounts.permissions import institution_ids_staffed_by, user_is_programme_staff
+from sankore.accounts.permissions import (
+    institution_ids_of_institution_staff,
+    user_is_programme_staff,
+)
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
 from sankore.catalog.selectors import course_time_zone
@@ -208,19 +211,7 @@ def unit_move(request: HttpRequest, run: CourseRun, unit_id: int) -> HttpRespons
     """Up and down through the whole outline: past the top of its chapter, a unit goes to
     the end of the chapter before; past the bottom, to the start of the next."""
     unit = _unit(run, unit_id)
-    step = _direction(request)
-    siblings = Unit.objects.filter(chapter_id=unit.chapter_id).count()
-    target = unit.position + step
-    if 0 <= target < siblings:
-        services.unit_move(unit=unit, position=target)
-    else:
-        chapters = list(Chapter.objects.filter(course_run=run).order_by("position", "pk"))
-        index = next(i for i, chapter in enumerate(chapters) if chapter.pk == unit.chapter_id)
-        neighbour = index + step
-        if 0 <= neighbour < len(chapters):
-            other = chapters[neighbour]
-            position = Unit.objects.filter(chapter=other).count() if step < 0 else 0
-            services.unit_move(unit=unit, position=position, chapter=other)
+    services.unit_step(unit=unit, step=_direction(request))
     return _to_session(run, f"sequence-{unit.pk}")
 
 
@@ -503,9 +494,11 @@ def package_download(request: HttpRequest, run: CourseRun) -> HttpResponseBase:
 
 
 def _import_choices(user: Any) -> tuple[Any, Any]:
+    # New courses: for the programme, or an institution's own staff (campus staff run exams,
+    # they do not publish courses).
     owners = Institution.objects.order_by("name")
     if not user_is_programme_staff(user=user):
-        owners = owners.filter(pk__in=institution_ids_staffed_by(user=user))
+        owners = owners.filter(pk__in=institution_ids_of_institution_staff(user=user))
     return owners, course_queryset_editable_by(user=user).order_by("title")
 
 

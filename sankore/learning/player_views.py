@@ -298,7 +298,7 @@ def unit_preview(request: HttpRequest, run_id: int, unit_key: str) -> HttpRespon
     if not user_can_edit_course(user=request.user, course=run.course):
         raise Http404
     try:
-        outline_data, blocks = outline_build(course_run=run)
+        outline_data, blocks = outline_build(course_run=run, only_unit_key=unit_key)
     except PublishError as error:
         return render(
             request, "learning/player/preview_error.html", {"run": run, "error": error.message}

@@ -22,6 +22,7 @@ from sankore.courseware.services.outline import (
     unit_create,
     unit_delete,
     unit_move,
+    unit_step,
     unit_update,
 )
 from sankore.courseware.services.packages import (
@@ -61,5 +62,6 @@ __all__ = [
     "unit_create",
     "unit_delete",
     "unit_move",
+    "unit_step",
     "unit_update",
 ]

@@ -137,13 +137,23 @@ def _check_upload(*, kind: str, upload: UploadedFile) -> dict[str, object]:
     return learnt
 
 
-@transaction.atomic
 def asset_create(
     *, course: Course, kind: str, upload: UploadedFile, user: User | None = None
 ) -> Asset:
     """Store an uploaded file of ``course``; videos and images are then processed by the
-    worker (``asset_process``), scheduled once the transaction commits."""
+    worker (``asset_process``), scheduled once the transaction commits.
+
+    The file is checked (ffprobe, Pillow) before the transaction opens: on SQLite a write
+    transaction holds the whole database, which a slow probe must not.
+    """
     learnt = _check_upload(kind=kind, upload=upload)
+    with transaction.atomic():
+        return _asset_store(course=course, kind=kind, upload=upload, user=user, learnt=learnt)
+
+
+def _asset_store(
+    *, course: Course, kind: str, upload: UploadedFile, user: User | None, learnt: dict[str, object]
+) -> Asset:
     original_name = Path(upload.name or "fichier").name[:255]
     extension = _extension(original_name)
     needs_processing = kind in (AssetKind.VIDEO, AssetKind.IMAGE)
@@ -196,7 +206,7 @@ def asset_process(*, asset_id: int) -> Asset | None:
                 with path.open("rb") as handle:
                     stored_path = default_storage.save(f"{folder}/{path.name}", File(handle))
                 renditions[name] = {"path": stored_path, "size": path.stat().st_size}
-    except (media.MediaProcessingError, media.MediaToolMissing, OSError) as error:
+    except Exception as error:  # whatever fails, the asset must not stay « processing »
         logger.warning("asset %s could not be processed: %s", asset_id, error)
         reason = (
             _("ffmpeg n'est pas installé sur le serveur.")
@@ -217,13 +227,14 @@ def asset_process(*, asset_id: int) -> Asset | None:
 
 @transaction.atomic
 def assets_reprocess(*, asset_ids: list[int]) -> int:
-    """Put failed videos and images back in the worker's queue (after ffmpeg was installed,
-    say); returns how many were."""
+    """Put failed (or stuck) videos and images back in the worker's queue, after ffmpeg was
+    installed, say; returns how many were."""
     failed = list(
         Asset.objects.select_for_update()
         .filter(
             pk__in=asset_ids,
-            status=AssetStatus.FAILED,
+            # Processing too: a worker killed mid-way leaves its asset there.
+            status__in=[AssetStatus.FAILED, AssetStatus.PROCESSING],
             kind__in=[AssetKind.VIDEO, AssetKind.IMAGE],
         )
         .values_list("pk", flat=True)

@@ -5,7 +5,7 @@ editing the same session are serialised and positions never collide."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.catalog.models import CourseRun
+from sankore.catalog.selectors import course_time_zone
 from sankore.core.errors import NotFoundError, ServiceError
 from sankore.core.validation import refuse_unknown_fields
 from sankore.courseware.models import Block, Chapter, CoursewareDraft, Unit, new_key
@@ -33,11 +34,12 @@ def draft_lock(
 ) -> CoursewareDraft:
     """Take the session's draft lock (creating the row the first time); an edit marks the
     draft changed, a publication only reads it."""
-    now = now or timezone.now()
     CoursewareDraft.objects.get_or_create(course_run_id=course_run_id)
     draft = CoursewareDraft.objects.select_for_update().get(course_run_id=course_run_id)
     if mark_changed:
-        draft.changed_at = now
+        # Read the clock once the lock is held: an edit that waited for a publication is
+        # then always later than it, and shows as unpublished.
+        draft.changed_at = now or timezone.now()
         draft.save(update_fields=["changed_at"])
     return draft
 
@@ -173,6 +175,29 @@ def unit_move(*, unit: Unit, position: int, chapter: Chapter | None = None) -> U
 
 
 @transaction.atomic
+def unit_step(*, unit: Unit, step: int) -> Unit:
+    """One place up (``-1``) or down (``+1``) through the whole outline: past the top of its
+    chapter a unit goes to the end of the chapter before, past the bottom to the start of
+    the next; at either end of the course it stays."""
+    draft_lock(course_run_id=unit.course_run_id)
+    unit = Unit.objects.get(pk=unit.pk)
+    siblings = Unit.objects.filter(chapter_id=unit.chapter_id).count()
+    target = unit.position + step
+    if 0 <= target < siblings:
+        _move(unit, Unit.objects.filter(chapter_id=unit.chapter_id), position=target)
+        return unit
+    chapters = list(
+        Chapter.objects.filter(course_run_id=unit.course_run_id).order_by("position", "pk")
+    )
+    index = next(i for i, chapter in enumerate(chapters) if chapter.pk == unit.chapter_id)
+    if 0 <= index + step < len(chapters):
+        other = chapters[index + step]
+        position = Unit.objects.filter(chapter=other).count() if step < 0 else 0
+        return unit_move(unit=unit, position=position, chapter=other)
+    return unit
+
+
+@transaction.atomic
 def unit_delete(*, unit: Unit) -> None:
     draft_lock(course_run_id=unit.course_run_id)
     chapter_id = unit.chapter_id
@@ -250,6 +275,23 @@ def block_delete(*, block: Block) -> None:
 # Re-runs
 
 
+def _wall_clock_shift(
+    *, source: CourseRun, target: CourseRun
+) -> Callable[[datetime.datetime], datetime.datetime]:
+    """Moves a date of ``source`` to ``target`` on the institution's clock: a chapter that
+    opened at 09:00 opens at 09:00 in the new session, across a change of daylight time."""
+    zone = course_time_zone(course=source.course)
+    step = target.start.astimezone(zone).replace(tzinfo=None) - source.start.astimezone(
+        zone
+    ).replace(tzinfo=None)
+
+    def moved(moment: datetime.datetime) -> datetime.datetime:
+        wall = moment.astimezone(zone).replace(tzinfo=None) + step
+        return wall.replace(tzinfo=zone)
+
+    return moved
+
+
 @transaction.atomic
 def outline_copy(*, source: CourseRun, target: CourseRun) -> None:
     """Copy the draft content of ``source`` into the empty session ``target`` (a re-run).
@@ -264,9 +306,10 @@ def outline_copy(*, source: CourseRun, target: CourseRun) -> None:
             code="other_course",
         )
     draft_lock(course_run_id=target.pk)
+    draft_lock(course_run_id=source.pk, mark_changed=False)  # a consistent copy
     if Chapter.objects.filter(course_run=target).exists():
         raise OutlineError(_("La session de destination a déjà un contenu."), code="not_empty")
-    shift = target.start - source.start
+    shift = _wall_clock_shift(source=source, target=target)
     chapters = list(Chapter.objects.filter(course_run=source).order_by("position", "pk"))
     units = list(Unit.objects.filter(course_run=source).order_by("position", "pk"))
     blocks = list(Block.objects.filter(course_run=source).order_by("position", "pk"))
@@ -276,7 +319,7 @@ def outline_copy(*, source: CourseRun, target: CourseRun) -> None:
             key=chapter.key,
             title=chapter.title,
             position=chapter.position,
-            release_at=chapter.release_at + shift if chapter.release_at else None,
+            release_at=shift(chapter.release_at) if chapter.release_at else None,
         )
         for chapter in chapters
     )

@@ -26,9 +26,13 @@ class PublishError(ServiceError):
     pass
 
 
-def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[PublishedBlock]]:
+def outline_build(
+    *, course_run: CourseRun, only_unit_key: str | None = None
+) -> tuple[dict[str, Any], list[PublishedBlock]]:
     """The outline and the rendered blocks of the draft as it is now (nothing saved): what a
-    publication stores, and what the studio's preview shows."""
+    publication stores, and what the studio's preview shows (``only_unit_key``: the blocks
+    of that unit alone are rendered, so a video still converting elsewhere does not stop
+    the preview of this one)."""
     chapters = list(Chapter.objects.filter(course_run=course_run).order_by("position", "pk"))
     units = list(Unit.objects.filter(course_run=course_run).order_by("position", "pk"))
     blocks = list(Block.objects.filter(course_run=course_run).order_by("position", "pk"))
@@ -41,6 +45,9 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
                 _("Type d'activité inconnu : %(kind)s.") % {"kind": block.kind}, code="kind"
             )
         referenced[block.pk] = block_type.asset_keys(block.data)
+    if only_unit_key is not None:
+        shown = {unit.pk for unit in units if unit.key == only_unit_key}
+        referenced = {block.pk: referenced[block.pk] for block in blocks if block.unit_id in shown}
     all_keys = set().union(*referenced.values()) if referenced else set()
     assets = {
         asset.key: asset
@@ -64,6 +71,12 @@ def outline_build(*, course_run: CourseRun) -> tuple[dict[str, Any], list[Publis
             for position, block in enumerate(blocks_of.get(unit.pk, [])):
                 block_type = block_type_of(block.kind)
                 assert block_type is not None  # checked above
+                if block.pk not in referenced:  # a preview of another unit: outline only
+                    outline_blocks.append(
+                        {"key": block.key, "kind": block.kind, "title": block.title,
+                         "completion": str(block_type.completion)}
+                    )  # fmt: skip
+                    continue
                 keys = referenced[block.pk]
                 missing = keys - set(assets)
                 if missing:
@@ -138,8 +151,8 @@ def courseware_publish(
     *, course_run: CourseRun, user: User | None = None, now: datetime.datetime | None = None
 ) -> PublishedOutline:
     """Publish the draft of ``course_run`` as its next version."""
-    now = now or timezone.now()
     draft = draft_lock(course_run_id=course_run.pk, mark_changed=False)
+    now = now or timezone.now()  # once the lock is held (see draft_lock)
     outline, blocks = outline_build(course_run=course_run)
     if not outline["chapters"]:
         raise PublishError(

@@ -203,3 +203,38 @@ def test_unknown_fields_are_a_programming_error(run: CourseRun) -> None:
         services.chapter_update(chapter=target, position=3)
 
     assert Chapter.objects.get(pk=target.pk).position == 0
+
+
+def test_a_rerun_keeps_release_times_on_the_institutions_clock_across_daylight_time(
+    db: None,
+) -> None:
+    import zoneinfo
+
+    from sankore.institutions.tests.factories import InstitutionFactory
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    owner = InstitutionFactory(time_zone="Europe/Paris")
+    source = CourseRunFactory(
+        course=__import__(
+            "sankore.catalog.tests.factories", fromlist=["CourseFactory"]
+        ).CourseFactory(owners=[owner]),
+        start=datetime.datetime(2027, 3, 3, 9, 0, tzinfo=paris),
+        end=datetime.datetime(2027, 5, 3, 9, 0, tzinfo=paris),
+        enrolment_start=datetime.datetime(2027, 2, 1, 9, 0, tzinfo=paris),
+        enrolment_end=None,
+    )
+    chapter(
+        source,
+        "Après le changement d'heure",
+        release_at=datetime.datetime(2027, 4, 7, 9, 0, tzinfo=paris),
+    )
+
+    rerun = services.course_run_rerun(
+        source=source,
+        start=datetime.datetime(2027, 9, 1, 9, 0, tzinfo=paris),
+        enrolment_start=datetime.datetime(2027, 8, 1, 9, 0, tzinfo=paris),
+    )
+
+    release = Chapter.objects.get(course_run=rerun).release_at
+    assert release is not None
+    assert release.astimezone(paris).replace(tzinfo=None) == datetime.datetime(2027, 10, 6, 9, 0)

@@ -260,3 +260,35 @@ def test_programme_staff_see_content_in_the_admin_but_do_not_edit_it(
     assert listing.status_code == 200
     assert "Semaine 1" in listing.content.decode()
     assert adding.status_code == 403
+
+
+def test_the_preview_of_a_unit_ignores_a_video_still_converting_elsewhere(
+    client: Client, run: CourseRun
+) -> None:
+    from sankore.courseware import services
+    from sankore.courseware.models import AssetStatus
+
+    ready = unit(chapter(run), "Prête")
+    text_block(ready, "Texte prêt")
+    converting = unit(chapter(run, "Plus loin"), "Vidéo")
+    video = Asset.objects.create(
+        course=run.course, kind="video", file="courseware/x/v.mp4", original_name="v.mp4",
+        content_type="video/mp4", size_bytes=1, status=AssetStatus.PENDING,
+    )  # fmt: skip
+    services.block_create(unit=converting, kind="video", data={"video": video.key})
+    client.force_login(_teacher_of(run))
+
+    page = client.get(reverse("player:unit_preview", args=[run.pk, ready.key])).content.decode()
+
+    assert "Texte prêt" in page
+
+
+def test_campus_staff_may_not_create_courses_by_import(client: Client, db: None) -> None:
+    from sankore.institutions.tests.factories import InstitutionFactory
+
+    campus = InstitutionFactory(kind="campus")
+    staff = UserFactory()
+    role_assign(user=staff, role=Role.CAMPUS_STAFF, institution=campus, granted_by=None)
+    client.force_login(staff)
+
+    assert client.get(reverse("studio:import")).status_code == 403
