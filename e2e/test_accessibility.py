@@ -13,6 +13,7 @@ from sankore.catalog.models import CourseRun, CourseTeamRole
 from sankore.catalog.services import course_team_member_set
 from sankore.catalog.tests.factories import CourseFactory, CourseRunFactory
 from sankore.courseware import services as courseware
+from sankore.courseware.models import Block
 from sankore.courseware.tests.factories import caption_asset, chapter, file_asset, text_block, unit
 from sankore.institutions.tests.factories import InstitutionFactory
 from sankore.learning.services import enrolment_create
@@ -51,11 +52,30 @@ def _published_content(run: CourseRun) -> list[str]:
         data={"url": "https://videos.example.org/v", "captions": {"fr": caption_asset(run).key}},
         title="Au dispensaire",
     )
+    quiz = unit(week, "Quiz : les déterminants")
+    courseware.block_create(
+        unit=quiz,
+        kind="choice",
+        title="Question 1",
+        data={
+            "prompt": "Lequel est un déterminant de la santé ?",
+            "choices": "[x] L'accès à l'eau // Oui.\n[ ] La couleur des murs",
+            "hints": "Pensez au puits.",
+            "assessment_type": "Quiz",
+        },
+    )
+    courseware.block_create(
+        unit=quiz,
+        kind="numeric",
+        title="Question 2",
+        data={"prompt": "Combien de litres par jour ?", "answer": "20", "tolerance": "5"},
+    )
     courseware.courseware_publish(course_run=run)
     return [
         f"/apprendre/{run.pk}/",
         f"/apprendre/{run.pk}/{reading.key}/",
         f"/apprendre/{run.pk}/{watching.key}/",
+        f"/apprendre/{run.pk}/{quiz.key}/",
     ]
 
 
@@ -118,7 +138,7 @@ def test_studio_pages_have_no_accessibility_violation(
     course_team_member_set(course=run.course, user=teacher, role=CourseTeamRole.INSTRUCTOR)
     first_unit = run.chapters.get().units.order_by("position").first()
     block = first_unit.blocks.order_by("position").first()  # type: ignore[union-attr]
-    video = run.chapters.get().units.order_by("position").last().blocks.get()  # type: ignore[union-attr]
+    video = Block.objects.get(course_run=run, kind="video")
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
     page = context.new_page()
@@ -137,6 +157,7 @@ def test_studio_pages_have_no_accessibility_violation(
             f"/studio/sessions/{run.pk}/activites/{block.pk}/",  # type: ignore[union-attr]
             f"/studio/sessions/{run.pk}/activites/{video.pk}/",
             f"/studio/sessions/{run.pk}/fichiers/",
+            f"/studio/sessions/{run.pk}/bareme/",
             "/studio/importer/",
             player_paths[1].replace(f"/apprendre/{run.pk}/", f"/apprendre/{run.pk}/apercu/"),
         ]:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sankore.institutions",
     "sankore.catalog",
     "sankore.courseware",
+    "sankore.assessments",
     "sankore.learning",
     "sankore.syndication",
     "sankore.demo",

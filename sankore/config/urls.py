@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sankore.assessments import studio_urls as assessments_studio
 from sankore.config.api import api
 from sankore.core import views as core_views
+from sankore.courseware import studio_urls as courseware_studio
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,7 +18,10 @@ urlpatterns = [
     path("etablissements/", include("sankore.catalog.institution_urls")),
     path("mes-cours/", include("sankore.learning.urls")),
     path("apprendre/", include("sankore.learning.player_urls")),
-    path("studio/", include("sankore.courseware.studio_urls")),
+    path(
+        "studio/",
+        include(([*courseware_studio.urlpatterns, *assessments_studio.urlpatterns], "studio")),
+    ),
     path("", include("sankore.catalog.urls")),
 ]
 

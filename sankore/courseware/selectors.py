@@ -127,6 +127,10 @@ def publication_current(*, course_run_id: int) -> PublishedOutline | None:
     return PublishedOutline.objects.filter(course_run_id=course_run_id).order_by("-version").first()
 
 
+def publication_by_id(*, publication_id: int) -> PublishedOutline:
+    return PublishedOutline.objects.get(pk=publication_id)
+
+
 def outline_of(publication: PublishedOutline) -> Outline:
     return Outline(publication.outline, version=publication.version)
 

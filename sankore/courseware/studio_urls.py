@@ -2,8 +2,8 @@ from django.urls import path
 
 from sankore.courseware import views
 
-app_name = "studio"
-
+# Mounted by the project under /studio/ in the "studio" namespace, beside the pages other
+# apps add to the studio (assessments: the barème).
 urlpatterns = [
     path("", views.studio_home, name="home"),
     path("importer/", views.package_import, name="import"),

@@ -10,7 +10,9 @@ tracked.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -26,9 +28,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sankore.accounts.models import User
+from sankore.assessments import selectors as assessment_selectors
+from sankore.assessments import services as assessment_services
+from sankore.assessments.block_types import ProblemType, choice_order
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_visible_to, user_can_edit_course
 from sankore.catalog.selectors import course_time_zone
+from sankore.core.errors import ServiceError
 from sankore.core.files import stored_file_response
 from sankore.courseware import selectors as courseware
 from sankore.courseware.registry import Completion, block_type_of
@@ -143,6 +149,12 @@ def course_home(request: HttpRequest, run_id: int) -> HttpResponse:
     if progress and progress.last_unit_key:
         resume = player.outline.unit(progress.last_unit_key)
     first = next(player.outline.units(), None)
+    policy = assessment_selectors.grading_policy(course_run=player.run)
+    grade = (
+        assessment_selectors.learner_grade(user=_learner(request), course_run=player.run)
+        if progress is not None and policy is not None
+        else None
+    )
     return _render(
         request,
         player.run,
@@ -156,8 +168,31 @@ def course_home(request: HttpRequest, run_id: int) -> HttpResponse:
             "resume": resume,
             "first": first,
             "chapters": _chapters(player, progress),
+            "policy": policy,
+            "grade": grade,
+            "grade_lines": _grade_lines(policy, grade),
         },
     )
+
+
+def _grade_lines(policy: Any, grade: Any) -> list[dict[str, Any]]:
+    """Each assessment type of the barème with the learner's score in it (0 before any)."""
+    if policy is None:
+        return []
+    scores = {line["name"]: line for line in (grade.by_type if grade else [])}
+    lines = []
+    for assessment_type in policy.types.all():
+        line = scores.get(assessment_type.name, {})
+        lines.append(
+            {
+                "name": assessment_type.name,
+                "weight": assessment_type.weight,
+                "drop_lowest": assessment_type.drop_lowest,
+                "percent": (Decimal(line.get("score", "0")) * 100).quantize(Decimal("0.1")),
+                "counted": line.get("counted", 0),
+            }
+        )
+    return lines
 
 
 def _chapters(
@@ -263,6 +298,7 @@ def _render_unit(
                 ],
             }
         )
+    _with_problems(request, player, rendered, blocks)
     previous, following = player.outline.neighbours(unit)
     chapter = player.outline.chapter_of(unit)
     return _render(
@@ -288,6 +324,61 @@ def _render_unit(
             "chapters": _chapters(player, progress),
         },
     )
+
+
+def _with_problems(
+    request: HttpRequest, player: PlayerContext, rendered: list[dict[str, Any]], blocks: list[Any]
+) -> None:
+    """Each problem gets the learner's state: their last answer, its feedback, attempts, and
+    the explanation once no attempt is left (or once right, when attempts are unlimited)."""
+    grading_of = {block.key: block.grading for block in blocks}
+    keys = [
+        item["key"] for item in rendered if isinstance(block_type_of(item["kind"]), ProblemType)
+    ]
+    if not keys:
+        return
+    states = (
+        assessment_selectors.problem_states(
+            user=_learner(request), course_run=player.run, block_keys=keys
+        )
+        if player.access.enrolled
+        else {}
+    )
+    user_id = request.user.pk or 0
+    for item in rendered:
+        block_type = block_type_of(item["kind"])
+        if not isinstance(block_type, ProblemType):
+            continue
+        content, grading = item["content"], grading_of.get(item["key"]) or {}
+        state = states.get(item["key"])
+        attempts = state.attempts if state else 0
+        max_attempts = content.get("max_attempts")
+        exhausted = max_attempts is not None and attempts >= int(max_attempts)
+        last = state.last_answer if state else None
+        result = block_type.answer_grade(last, grading) if state and last is not None else None
+        checked = set(last) if isinstance(last, list) else set()
+        item["problem"] = {
+            "token": uuid.uuid4().hex,
+            "enrolled": player.access.enrolled,
+            "can_submit": player.access.enrolled and not exhausted,
+            "attempts": attempts,
+            "correct": bool(state and state.is_correct),
+            "earned": _points(state.score if state else Decimal(0), content.get("points", "1")),
+            "answer": last if isinstance(last, str) else "",
+            "choices": [
+                {**choice, "checked": choice["id"] in checked}
+                for choice in choice_order(content=content, user_id=user_id, block_key=item["key"])
+            ],
+            "feedback": result.feedback if result else [],
+            "explanation": grading.get("explanation_html")
+            if (exhausted or (max_attempts is None and state and state.is_correct))
+            else "",
+        }
+
+
+def _points(score: Decimal, points: str) -> str:
+    earned = (score * Decimal(str(points))).quantize(Decimal("0.01"))
+    return f"{earned.normalize():f}"
 
 
 @require_safe
@@ -408,6 +499,8 @@ def block_action(
         if block["completion"] != Completion.WATCH:  # only videos are completed by watching
             raise Http404
         return _video_progress(request, player, block_key)
+    if action == "repondre":
+        return _answer(request, player, block_key)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     assert player.publication_id is not None
@@ -442,6 +535,40 @@ def block_action(
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     raise Http404
+
+
+def _answer(request: HttpRequest, player: PlayerContext, block_key: str) -> HttpResponse:
+    """A learner's answer to a problem: graded, stored, then back to the unit (PRG)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    if not player.access.enrolled:
+        raise Http404
+    unit = player.outline.block(block_key)
+    assert unit is not None
+    assert player.publication_id is not None
+    publication = courseware.publication_by_id(publication_id=player.publication_id)
+    try:
+        outcome = assessment_services.submission_create(
+            user=_learner(request),
+            course_run=player.run,
+            publication=publication,
+            block_key=block_key,
+            answer_data=request.POST,
+            client_token=request.POST.get("token", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        _complete(request, player, block_key)
+        if not outcome.replayed:
+            messages.success(
+                request,
+                gettext("Réponse enregistrée : bonne réponse.")
+                if outcome.result.correct
+                else gettext("Réponse enregistrée."),
+            )
+    target = reverse("player:unit", args=[player.run.pk, unit[0].key])
+    return redirect(f"{target}#bloc-{block_key}")
 
 
 def _video_progress(request: HttpRequest, player: PlayerContext, block_key: str) -> HttpResponse:

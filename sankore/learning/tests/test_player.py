@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -368,8 +369,8 @@ def _db_sessions() -> bool:
 # Session and user, the session and its course's visibility, the role checks (programme
 # staff, team, institutions), the enrolment, the publication, then the learner's progress
 # (completions, position); the unit page adds its blocks and the completion and position
-# writes (a savepoint each).
-EXPECTED_PLAYER_QUERIES = {"player:course_home": 14, "player:unit": 23}
+# writes (a savepoint each); the outline also reads the session's barème.
+EXPECTED_PLAYER_QUERIES = {"player:course_home": 15, "player:unit": 23}
 
 
 def test_an_uploaded_svg_is_a_download_never_a_page_of_the_site(client: Client, db: None) -> None:
@@ -462,3 +463,102 @@ def test_an_invalid_range_gets_the_whole_file_and_a_lost_file_a_404(client: Clie
     assert backwards.status_code == 200
     assert b"".join(backwards.streaming_content) == b"verbe;niveau\n"  # type: ignore[attr-defined]
     assert lost.status_code == 404
+
+
+def _quiz_run():  # type: ignore[no-untyped-def]
+    from sankore.assessments import services as assessments
+
+    run = CourseRunFactory(pacing=Pacing.SELF_PACED)
+    quiz = unit(chapter(run, "Semaine 1"), "Quiz")
+    problem = courseware.block_create(
+        unit=quiz, kind="choice", title="Capitale",
+        data={"prompt": "Capitale du Burkina Faso ?", "max_attempts": 1, "assessment_type": "Quiz",
+              "choices": "[ ] Dakar // Non, c'est le Sénégal.\n[x] Ouagadougou", "shuffle": True,
+              "explanation": "Ouagadougou, depuis 1960."},
+    )  # fmt: skip
+    assessments.grading_policy_set(
+        course_run=run, passing_percent=50, types=[assessments.TypeLine("Quiz", 100)]
+    )
+    courseware.courseware_publish(course_run=run)
+    return run, quiz, problem
+
+
+def test_a_learner_answers_sees_feedback_and_the_explanation_after_the_last_attempt(
+    client: Client, db: None
+) -> None:
+    from sankore.assessments.models import LearnerGrade, Submission
+
+    run, quiz, problem = _quiz_run()
+    learner = _enrolled(run)
+    client.force_login(learner)
+    page = client.get(_unit_url(run, quiz.key)).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    assert "Ouagadougou, depuis 1960." not in page  # no explanation before answering
+    assert "Non, c&#x27;est le Sénégal." not in page
+    assert "Non, c'est le Sénégal." not in page
+
+    response = client.post(
+        reverse("player:block_action", args=[run.pk, problem.key, "repondre"]),
+        {"token": token, "choice": "c1"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{_unit_url(run, quiz.key)}#bloc-{problem.key}"
+    assert "Réponse incorrecte ou incomplète." in page
+    assert "Non, c&#x27;est le Sénégal." in page or "Non, c'est le Sénégal." in page
+    assert "Ouagadougou, depuis 1960." in page  # the only attempt is used
+    assert "Valider ma réponse" not in page
+    assert Submission.objects.filter(user=learner).count() == 1
+    assert LearnerGrade.objects.get(user=learner).percent == 0
+    assert BlockCompletion.objects.filter(user=learner, block_key=problem.key).exists()
+
+
+def test_visitors_of_a_free_preview_cannot_answer(client: Client, db: None) -> None:
+    from sankore.assessments.models import Submission
+
+    run, _quiz, problem = _quiz_run()
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("player:block_action", args=[run.pk, problem.key, "repondre"]),
+        {"token": "abc", "choice": "c2"},
+    )
+
+    assert response.status_code == 404
+    assert Submission.objects.count() == 0
+
+
+def test_a_malformed_answer_is_a_message_not_an_error(client: Client, db: None) -> None:
+    from sankore.assessments.models import Submission
+
+    run, _quiz, problem = _quiz_run()
+    client.force_login(_enrolled(run))
+
+    response = client.post(
+        reverse("player:block_action", args=[run.pk, problem.key, "repondre"]),
+        {"token": "abc", "choice": "nope"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Ce choix n&#x27;existe pas dans la question." in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_the_outline_shows_the_learners_grade_and_the_threshold(client: Client, db: None) -> None:
+    run, quiz, problem = _quiz_run()
+    client.force_login(_enrolled(run))
+    page = client.get(_unit_url(run, quiz.key)).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    client.post(
+        reverse("player:block_action", args=[run.pk, problem.key, "repondre"]),
+        {"token": token, "choice": "c2"},
+    )
+
+    page = client.get(reverse("player:course_home", args=[run.pk])).content.decode()
+
+    assert "Mes notes" in page
+    assert "<td>Quiz</td><td>100 %</td><td>100 %</td>" in page
+    assert "Note globale : 100 %" in page
+    assert "seuil de réussite atteint." in page

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentsConfig(AppConfig):
+    name = "sankore.assessments"
+    label = "assessments"
+    verbose_name = _("Évaluations")
+
+    def ready(self) -> None:
+        # Problem types plug into the courseware's block registry.
+        from sankore.assessments import block_types  # noqa: F401

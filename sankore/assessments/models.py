@@ -1,0 +1,162 @@
+"""Answers and scores: every submission kept as it was sent, a learner's current score per
+problem, the session's grading policy and the learner's grade it gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Submission(models.Model):
+    """One answer to one problem, append-only: never changed nor deleted by the platform.
+
+    ``client_token`` is written into the problem's form when the page is shown: the same
+    token sent twice (a double click, a retried request on a weak connection) is one
+    submission, not two attempts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="submissions"
+    )
+    block_key = models.CharField(max_length=64)
+    client_token = models.CharField(max_length=64)
+    # The publication whose version of the problem was answered.
+    publication_version = models.PositiveIntegerField()
+    answer = models.JSONField()
+    score = models.DecimalField(max_digits=6, decimal_places=4)  # a fraction of the points
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    is_correct = models.BooleanField()
+    attempt = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_run", "block_key", "client_token"],
+                name="assessments_submission_once_per_token",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course_run", "block_key", "attempt"],
+                name="assessments_submission_attempt_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["course_run", "block_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.block_key} #{self.attempt}"
+
+
+class ProblemScore(models.Model):
+    """A learner's current standing on one problem: the attempts used and the score of the
+    last one, kept by the submission service under a row lock."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_scores"
+    )
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="problem_scores"
+    )
+    block_key = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=6, decimal_places=4, default=Decimal(0))
+    is_correct = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("score d'un exercice")
+        verbose_name_plural = _("scores des exercices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_run", "block_key"], name="assessments_score_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.block_key}: {self.score}"
+
+
+class GradingPolicy(models.Model):
+    """A session's barème: its assessment types and the threshold to pass."""
+
+    course_run = models.OneToOneField(
+        "catalog.CourseRun", on_delete=models.CASCADE, primary_key=True, related_name="grading"
+    )
+    passing_percent = models.DecimalField(
+        _("seuil de réussite (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("barème")
+        verbose_name_plural = _("barèmes")
+
+    def __str__(self) -> str:
+        return f"{self.course_run} — {self.passing_percent} %"
+
+
+class AssessmentType(models.Model):
+    policy = models.ForeignKey(GradingPolicy, on_delete=models.CASCADE, related_name="types")
+    name = models.CharField(_("type d'évaluation"), max_length=60)
+    weight = models.DecimalField(
+        _("poids (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    drop_lowest = models.PositiveSmallIntegerField(_("notes les plus basses retirées"), default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("type d'évaluation")
+        verbose_name_plural = _("types d'évaluation")
+        ordering = ["policy_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "name"], name="assessments_type_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight} %)"
+
+
+class LearnerGrade(models.Model):
+    """A learner's grade in a session, updated on each of their submissions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grades"
+    )
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="learner_grades"
+    )
+    percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(0))
+    passed = models.BooleanField(default=False)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    # [{"name", "weight", "score", "counted", "dropped"}] as the policy computed them.
+    by_type = models.JSONField(default=list)
+    policy_version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_run"], name="assessments_grade_once"),
+        ]
+        indexes = [models.Index(fields=["course_run", "percent"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.course_run_id}: {self.percent} %"

@@ -1,0 +1,53 @@
+"""Reads of answers and grades, for the player, the learner's progress page and others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sankore.accounts.models import User
+from sankore.assessments.models import GradingPolicy, LearnerGrade, ProblemScore, Submission
+from sankore.catalog.models import CourseRun
+
+
+@dataclass(frozen=True)
+class ProblemState:
+    attempts: int
+    score: Decimal
+    is_correct: bool
+    last_answer: object | None
+
+
+def problem_states(
+    *, user: User, course_run: CourseRun, block_keys: Iterable[str]
+) -> dict[str, ProblemState]:
+    """The learner's state on these problems (two queries, whatever their number)."""
+    keys = list(block_keys)
+    if not keys:
+        return {}
+    scores = {
+        score.block_key: score
+        for score in ProblemScore.objects.filter(
+            user=user, course_run=course_run, block_key__in=keys
+        )
+    }
+    last_answers: dict[str, object] = {}
+    for block_key, answer in (
+        Submission.objects.filter(user=user, course_run=course_run, block_key__in=scores)
+        .order_by("block_key", "-attempt")
+        .values_list("block_key", "answer")
+    ):
+        last_answers.setdefault(block_key, answer)
+    return {
+        key: ProblemState(s.attempts, s.score, s.is_correct, last_answers.get(key))
+        for key, s in scores.items()
+    }
+
+
+def learner_grade(*, user: User, course_run: CourseRun) -> LearnerGrade | None:
+    return LearnerGrade.objects.filter(user=user, course_run=course_run).first()
+
+
+def grading_policy(*, course_run: CourseRun) -> GradingPolicy | None:
+    return GradingPolicy.objects.filter(course_run=course_run).prefetch_related("types").first()

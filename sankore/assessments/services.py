@@ -1,0 +1,261 @@
+"""Submitting answers and keeping grades: race-safe, idempotent, append-only.
+
+A submission locks the learner's score row for that problem, so two tabs or a retried
+request can neither exceed the attempts nor count one answer twice; the same client token
+sent again returns the first submission. Grades are recomputed for that learner in the same
+transaction, from the stored scores and the session's policy.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sankore.accounts.models import User
+from sankore.assessments import grading as arithmetic
+from sankore.assessments.block_types import GradeResult, ProblemType
+from sankore.assessments.models import (
+    AssessmentType,
+    GradingPolicy,
+    LearnerGrade,
+    ProblemScore,
+    Submission,
+)
+from sankore.catalog.models import CourseRun
+from sankore.core.errors import ConflictError, NotFoundError, ServiceError
+from sankore.courseware.models import PublishedBlock, PublishedOutline
+from sankore.courseware.registry import block_type_of
+from sankore.courseware.selectors import Outline
+
+MAX_TOKEN_LENGTH = 64
+
+
+class AttemptsExhaustedError(ConflictError):
+    pass
+
+
+class PolicyError(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission: Submission
+    result: GradeResult
+    replayed: bool  # the same token was sent before: nothing new was stored
+
+
+def _problem(
+    *, publication: PublishedOutline, block_key: str
+) -> tuple[PublishedBlock, ProblemType]:
+    block = PublishedBlock.objects.filter(publication=publication, key=block_key).first()
+    block_type = block_type_of(block.kind) if block else None
+    if block is None or not isinstance(block_type, ProblemType) or block.grading is None:
+        raise NotFoundError(_("Cet exercice n'existe pas dans ce cours."), code="not_a_problem")
+    return block, block_type
+
+
+def submission_create(
+    *,
+    user: User,
+    course_run: CourseRun,
+    publication: PublishedOutline,
+    block_key: str,
+    answer_data: QueryDict,
+    client_token: str,
+    now: datetime.datetime | None = None,
+) -> SubmissionOutcome:
+    """Grade and store one answer of ``user`` to the problem ``block_key`` of the
+    publication they see; refuses a malformed answer and an answer past the last attempt."""
+    if not client_token or len(client_token) > MAX_TOKEN_LENGTH:
+        raise ServiceError(_("Formulaire expiré : rechargez la page."), code="token")
+    if publication.course_run_id != course_run.pk:
+        raise NotFoundError(_("Cet exercice n'existe pas dans ce cours."), code="not_a_problem")
+    block, block_type = _problem(publication=publication, block_key=block_key)
+    answer = block_type.answer_parse(answer_data, block.content)
+    with transaction.atomic():
+        score, _created = ProblemScore.objects.get_or_create(
+            user=user, course_run=course_run, block_key=block_key
+        )
+        score = ProblemScore.objects.select_for_update().get(pk=score.pk)
+        earlier = Submission.objects.filter(
+            user=user, course_run=course_run, block_key=block_key, client_token=client_token
+        ).first()
+        if earlier is not None:  # a double click, a retried request: the first one stands
+            result = block_type.answer_grade(earlier.answer, block.grading or {})
+            return SubmissionOutcome(earlier, result, replayed=True)
+        max_attempts = block.content.get("max_attempts")
+        if max_attempts is not None and score.attempts >= int(max_attempts):
+            raise AttemptsExhaustedError(
+                _("Vous avez utilisé toutes vos tentatives pour cet exercice."),
+                code="no_attempt_left",
+            )
+        result = block_type.answer_grade(answer, block.grading or {})
+        moment = timezone.now() if now is None else now
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    user=user,
+                    course_run=course_run,
+                    block_key=block_key,
+                    client_token=client_token,
+                    publication_version=publication.version,
+                    answer=answer,
+                    score=result.score,
+                    points=Decimal(str(block.content.get("points", "1"))),
+                    is_correct=result.correct,
+                    attempt=score.attempts + 1,
+                    submitted_at=moment,
+                )
+        except IntegrityError as error:  # cannot happen under the lock; said clearly if it does
+            raise ConflictError(
+                _("Cette réponse a déjà été reçue."), code="duplicate_submission"
+            ) from error
+        score.attempts = submission.attempt
+        score.score = result.score
+        score.is_correct = result.correct
+        score.updated_at = moment
+        score.save(update_fields=["attempts", "score", "is_correct", "updated_at"])
+        grade_refresh(
+            user=user, course_run=course_run, outline=Outline(publication.outline), now=moment
+        )
+    return SubmissionOutcome(submission, result, replayed=False)
+
+
+def grade_refresh(
+    *, user: User, course_run: CourseRun, outline: Outline, now: datetime.datetime | None = None
+) -> LearnerGrade | None:
+    """Recompute the learner's grade from their stored scores and the session's policy
+    (``None`` when the session has no policy yet)."""
+    policy = GradingPolicy.objects.filter(course_run=course_run).first()
+    if policy is None:
+        return None
+    rules = [
+        arithmetic.AssessmentTypeRule(t.name, t.weight, t.drop_lowest)
+        for t in AssessmentType.objects.filter(policy=policy).order_by("position", "pk")
+    ]
+    scores = dict(
+        ProblemScore.objects.filter(user=user, course_run=course_run).values_list(
+            "block_key", "score"
+        )
+    )
+    by_type: dict[str, list[Decimal]] = {}
+    for unit in outline.units():
+        for block in unit.blocks:
+            graded = block.get("graded")
+            if graded:
+                by_type.setdefault(graded["type"], []).append(scores.get(block["key"], Decimal(0)))
+    result = arithmetic.course_grade(
+        rules=rules, scores_by_type=by_type, threshold_percent=policy.passing_percent
+    )
+    moment = timezone.now() if now is None else now
+    grade, _created = LearnerGrade.objects.get_or_create(user=user, course_run=course_run)
+    grade = LearnerGrade.objects.select_for_update().get(pk=grade.pk)
+    grade.percent = result.percent
+    grade.passed = result.passed
+    if result.passed and grade.passed_at is None:
+        grade.passed_at = moment
+    grade.by_type = [
+        {"name": t.name, "weight": str(t.weight), "score": str(t.score), "counted": t.counted,
+         "dropped": t.dropped}
+        for t in result.by_type
+    ]  # fmt: skip
+    grade.policy_version = policy.version
+    grade.updated_at = moment
+    grade.save()
+    return grade
+
+
+@dataclass(frozen=True)
+class TypeLine:
+    name: str
+    weight: Decimal
+    drop_lowest: int = 0
+
+
+@transaction.atomic
+def grading_policy_set(
+    *, course_run: CourseRun, passing_percent: Decimal, types: list[TypeLine]
+) -> GradingPolicy:
+    """Replace the session's barème (its version goes up: grades computed with the old one
+    are known to be stale)."""
+    if not types:
+        raise PolicyError(_("Le barème a au moins un type d'évaluation."), code="no_type")
+    names = [line.name.strip() for line in types]
+    if any(not name for name in names) or len(set(names)) != len(names):
+        raise PolicyError(
+            _("Chaque type d'évaluation a un nom, différent des autres."), code="type_names"
+        )
+    if any(line.weight < 0 or line.drop_lowest < 0 for line in types):
+        raise PolicyError(_("Poids et notes retirées sont positifs."), code="negative")
+    total = sum((line.weight for line in types), Decimal(0))
+    if total != Decimal(100):
+        raise PolicyError(
+            _("Les poids font %(total)s %% au total : ils doivent faire 100 %%.")
+            % {"total": total},
+            code="weights_total",
+        )
+    if not Decimal(0) <= passing_percent <= Decimal(100):
+        raise PolicyError(_("Le seuil va de 0 à 100 %."), code="threshold")
+    policy, created = GradingPolicy.objects.get_or_create(course_run=course_run)
+    policy = GradingPolicy.objects.select_for_update().get(pk=policy.pk)
+    policy.passing_percent = passing_percent
+    policy.version = policy.version if created else policy.version + 1
+    policy.updated_at = timezone.now()
+    policy.save()
+    AssessmentType.objects.filter(policy=policy).delete()
+    AssessmentType.objects.bulk_create(
+        AssessmentType(
+            policy=policy, name=line.name.strip(), weight=line.weight,
+            drop_lowest=line.drop_lowest, position=position,
+        )
+        for position, line in enumerate(types)
+    )  # fmt: skip
+    return policy
+
+
+def policy_lines_parse(text: str) -> list[TypeLine]:
+    """« Quiz ; 30 ; 1 » per line (name, weight in %, lowest scores dropped)."""
+    lines: list[TypeLine] = []
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        parts = [part.strip() for part in raw.split(";")]
+        weight = arithmetic.number_parse(parts[1]) if len(parts) > 1 else None
+        drop = parts[2] if len(parts) > 2 and parts[2] else "0"
+        if len(parts) > 3 or weight is None or not drop.isdigit():
+            raise PolicyError(
+                _("Ligne illisible : « %(line)s » (attendu : Quiz ; 30 ; 1).") % {"line": raw[:80]},
+                code="policy_line",
+            )
+        lines.append(TypeLine(parts[0], weight, int(drop)))
+    return lines
+
+
+def policy_as_text(policy: GradingPolicy | None) -> str:
+    if policy is None:
+        return ""
+    return "\n".join(
+        f"{t.name} ; {t.weight.normalize():f} ; {t.drop_lowest}"
+        for t in policy.types.order_by("position", "pk")
+    )
+
+
+__all__: list[Any] = [
+    "AttemptsExhaustedError",
+    "PolicyError",
+    "SubmissionOutcome",
+    "TypeLine",
+    "grade_refresh",
+    "grading_policy_set",
+    "policy_as_text",
+    "policy_lines_parse",
+    "submission_create",
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from sankore.assessments import views
+
+# Mounted by the project under /studio/, in the studio's namespace.
+urlpatterns = [
+    path("sessions/<int:run_id>/bareme/", views.grading, name="grading"),
+]
