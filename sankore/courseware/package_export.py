@@ -130,7 +130,11 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
                         {"language": language, "file": path_of[key]}
                         for language, key in sorted(block.data.get("captions", {}).items())
                     ]
-                else:  # a type the format does not know yet: left out, said in the manifest
+                elif (kind := block_type_of(block.kind)) is not None and not kind.asset_keys(
+                    block.data
+                ):  # another registered type (problems…): its data as it is stored
+                    entry["data"] = block.data
+                else:  # a type the format cannot carry yet: left out, said in the manifest
                     not_exported.append({"key": block.key, "type": block.kind})
                     continue
                 block_entries.append(entry)

@@ -21,7 +21,15 @@ from typing import IO, Annotated, Any, Literal
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationError,
+)
 
 from sankore.core.errors import ServiceError
 
@@ -80,8 +88,27 @@ class ResourceBlockEntry(_Strict):
     file: Path
 
 
+class DataBlockEntry(_Strict):
+    """Any other registered block type (problems…) whose data uses no file: its data as the
+    type stores it, checked by the type on import."""
+
+    key: Key
+    type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,31}$")]
+    title: Title = ""
+    data: dict[str, Any]
+
+
+def _block_tag(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in ("text", "video", "resource") else "data"
+
+
 BlockEntry = Annotated[
-    TextBlockEntry | VideoBlockEntry | ResourceBlockEntry, Field(discriminator="type")
+    Annotated[TextBlockEntry, Tag("text")]
+    | Annotated[VideoBlockEntry, Tag("video")]
+    | Annotated[ResourceBlockEntry, Tag("resource")]
+    | Annotated[DataBlockEntry, Tag("data")],
+    Discriminator(_block_tag),
 ]
 
 

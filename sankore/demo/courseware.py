@@ -11,12 +11,14 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from sankore.accounts.models import User
+from sankore.assessments import services as assessments
 from sankore.catalog.models import Course, RunState
 from sankore.courseware import services as courseware
 from sankore.courseware.models import Asset, AssetStatus, Chapter
@@ -96,6 +98,12 @@ def seed_courseware() -> bool:
         for run in runs[1:]:
             courseware.outline_copy(source=first, target=run)
         for run in runs:
+            # One quiz a chapter, all of them counting; half the points to pass.
+            assessments.grading_policy_set(
+                course_run=run,
+                passing_percent=Decimal(50),
+                types=[assessments.TypeLine("Quiz", Decimal(100))],
+            )
             courseware.courseware_publish(course_run=run)
     _demo_learner_progress(course)
     return True

@@ -27,6 +27,7 @@ from sankore.courseware.package_format import (
     MEDIA_DEFINITION,
     MEDIA_REFERENCE,
     ChapterEntry,
+    DataBlockEntry,
     Manifest,
     PackageError,
     PackageReader,
@@ -97,6 +98,8 @@ class _Loader:
         return MEDIA_DEFINITION.sub(definition, MEDIA_REFERENCE.sub(inline, text))
 
     def block_data(self, entry: object) -> dict[str, object]:
+        if isinstance(entry, DataBlockEntry):
+            return dict(entry.data)
         if isinstance(entry, TextBlockEntry):
             return {"markdown": self.markdown(entry)}
         if isinstance(entry, VideoBlockEntry):
