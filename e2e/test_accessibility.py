@@ -70,6 +70,18 @@ def _published_content(run: CourseRun) -> list[str]:
         title="Question 2",
         data={"prompt": "Combien de litres par jour ?", "answer": "20", "tolerance": "5"},
     )
+    courseware.block_create(
+        unit=quiz,
+        kind="ordering",
+        title="Question 3",
+        data={"prompt": "Dans quel ordre ?", "items": "Puiser\nFiltrer\nBoire"},
+    )
+    courseware.block_create(
+        unit=quiz,
+        kind="matching",
+        title="Question 4",
+        data={"prompt": "Associez", "pairs": "Paludisme = moustiquaire\nCholéra = eau potable"},
+    )
     courseware.courseware_publish(course_run=run)
     return [
         f"/apprendre/{run.pk}/",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sankore.assessments import grading as arithmetic
@@ -422,6 +423,161 @@ class TextProblem(ProblemType):
         return GradeResult(score=Decimal(int(correct)), correct=correct)
 
 
+class OrderingForm(ProblemForm):
+    items = forms.CharField(
+        label=_("Éléments, dans le bon ordre"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        help_text=_("Un par ligne ; les apprenants les verront mélangés."),
+    )
+
+
+class OrderingProblem(ProblemType):
+    kind = "ordering"
+    label = _("Remise en ordre")
+    learner_template = "assessments/blocks/problem.html"
+    input_kind = "ordering"
+
+    def form_class(self) -> type[forms.Form]:
+        return OrderingForm
+
+    def initial(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().initial(data)
+        values["items"] = "\n".join(item["text"] for item in data.get("items", []))
+        return values
+
+    def clean(self, *, data: Mapping[str, Any], course_id: int) -> dict[str, Any]:
+        cleaned = self.common(data)
+        raw = data.get("items") or []
+        if isinstance(raw, str):
+            raw = [{"text": line.strip()} for line in raw.splitlines() if line.strip()]
+        items = [
+            {"id": str(item.get("id") or f"i{number + 1}")[:16], "text": str(item["text"])[:500]}
+            for number, item in enumerate(raw[:MAX_CHOICES])
+        ]
+        if len(items) < 2:
+            raise ProblemDataError(_("Proposez au moins deux éléments à ordonner."), code="items")
+        cleaned["items"] = items
+        return cleaned
+
+    def publish(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
+        return {
+            **self.publish_common(data),
+            "shuffle": True,
+            "choices": [{"id": item["id"], "html": _md(item["text"])} for item in data["items"]],
+        }
+
+    def grading(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
+        return {**self.grading_common(data), "order": [item["id"] for item in data["items"]]}
+
+    def answer_parse(self, post: QueryDict, content: Mapping[str, Any]) -> list[str]:
+        ids = [choice["id"] for choice in content["choices"]]
+        positions: dict[str, int] = {}
+        for item_id in ids:
+            value = str(post.get(f"position-{item_id}", "")).strip()
+            if not value.isdigit():
+                raise AnswerError(_("Donnez une place à chaque élément."), code="empty_answer")
+            positions[item_id] = int(value)
+        if sorted(positions.values()) != list(range(1, len(ids) + 1)):
+            raise AnswerError(
+                _("Chaque place, de 1 à %(count)s, sert une seule fois.") % {"count": len(ids)},
+                code="not_a_permutation",
+            )
+        return sorted(ids, key=positions.__getitem__)
+
+    def answer_grade(self, answer: Any, grading: Mapping[str, Any]) -> GradeResult:
+        score = arithmetic.ordering_score(list(answer), expected=grading["order"])
+        return GradeResult(score=score, correct=score == 1)
+
+
+class MatchingForm(ProblemForm):
+    pairs = forms.CharField(
+        label=_("Paires"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        help_text=_("Une paire par ligne : « élément = son associé »."),
+    )
+
+
+class MatchingProblem(ProblemType):
+    kind = "matching"
+    label = _("Association")
+    learner_template = "assessments/blocks/problem.html"
+    input_kind = "matching"
+
+    def form_class(self) -> type[forms.Form]:
+        return MatchingForm
+
+    def initial(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().initial(data)
+        values["pairs"] = "\n".join(f"{p['left']} = {p['right']}" for p in data.get("pairs", []))
+        return values
+
+    def clean(self, *, data: Mapping[str, Any], course_id: int) -> dict[str, Any]:
+        cleaned = self.common(data)
+        raw = data.get("pairs") or []
+        if isinstance(raw, str):
+            parsed = []
+            for line in raw.splitlines():
+                if not line.strip():
+                    continue
+                left, equal, right = line.partition("=")
+                if not equal or not left.strip() or not right.strip():
+                    raise ProblemDataError(
+                        _("Ligne illisible : « %(line)s » (attendu : élément = associé).")
+                        % {"line": line.strip()[:80]},
+                        code="pairs",
+                    )
+                parsed.append({"left": left.strip(), "right": right.strip()})
+            raw = parsed
+        pairs = [
+            {"id": str(pair.get("id") or f"p{number + 1}")[:16],
+             "left": str(pair["left"])[:300], "right": str(pair["right"])[:300]}
+            for number, pair in enumerate(raw[:MAX_CHOICES])
+        ]  # fmt: skip
+        if len(pairs) < 2:
+            raise ProblemDataError(_("Proposez au moins deux paires."), code="pairs")
+        cleaned["pairs"] = pairs
+        return cleaned
+
+    def publish(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
+        return {
+            **self.publish_common(data),
+            "lefts": [{"id": pair["id"], "html": _md(pair["left"])} for pair in data["pairs"]],
+            # The right-hand side under ids of its own, so its order tells nothing.
+            "shuffle": True,
+            "choices": [
+                {"id": _right_id(pair), "html": _md(pair["right"])} for pair in data["pairs"]
+            ],
+        }
+
+    def grading(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
+        return {
+            **self.grading_common(data),
+            "pairs": {pair["id"]: _right_id(pair) for pair in data["pairs"]},
+        }
+
+    def answer_parse(self, post: QueryDict, content: Mapping[str, Any]) -> dict[str, str]:
+        rights = {choice["id"] for choice in content["choices"]}
+        answer = {}
+        for left in content["lefts"]:
+            value = str(post.get(f"match-{left['id']}", ""))
+            if value not in rights:
+                raise AnswerError(_("Associez chaque élément."), code="empty_answer")
+            answer[left["id"]] = value
+        return answer
+
+    def answer_grade(self, answer: Any, grading: Mapping[str, Any]) -> GradeResult:
+        score = arithmetic.matching_score(dict(answer), expected=grading["pairs"])
+        return GradeResult(score=score, correct=score == 1)
+
+
+def _right_id(pair: Mapping[str, Any]) -> str:
+    # Keyed with the site's secret: a learner cannot recompute which left it belongs to.
+    digest = salted_hmac("sankore.assessments.matching", f"{pair['id']}:{pair['right']}")
+    return "r" + digest.hexdigest()[:12]
+
+
 def choice_order(
     *, content: Mapping[str, Any], user_id: int, block_key: str
 ) -> list[dict[str, Any]]:
@@ -440,3 +596,5 @@ def choice_order(
 block_type_register(ChoiceProblem())
 block_type_register(NumericProblem())
 block_type_register(TextProblem())
+block_type_register(OrderingProblem())
+block_type_register(MatchingProblem())

@@ -357,6 +357,12 @@ def _with_problems(
         last = state.last_answer if state else None
         result = block_type.answer_grade(last, grading) if state and last is not None else None
         checked = set(last) if isinstance(last, list) else set()
+        placed = (
+            {key: number for number, key in enumerate(last, start=1)}
+            if isinstance(last, list)
+            else {}
+        )
+        matched = last if isinstance(last, dict) else {}
         item["problem"] = {
             "token": uuid.uuid4().hex,
             "enrolled": player.access.enrolled,
@@ -366,8 +372,12 @@ def _with_problems(
             "earned": _points(state.score if state else Decimal(0), content.get("points", "1")),
             "answer": last if isinstance(last, str) else "",
             "choices": [
-                {**choice, "checked": choice["id"] in checked}
+                {**choice, "checked": choice["id"] in checked, "position": placed.get(choice["id"])}
                 for choice in choice_order(content=content, user_id=user_id, block_key=item["key"])
+            ],
+            "positions": list(range(1, len(content.get("choices", [])) + 1)),
+            "lefts": [
+                {**left, "chosen": matched.get(left["id"])} for left in content.get("lefts", [])
             ],
             "feedback": result.feedback if result else [],
             "explanation": grading.get("explanation_html")

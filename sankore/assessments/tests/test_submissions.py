@@ -219,3 +219,43 @@ def test_problem_data_is_checked_when_authored(db: None) -> None:
 
     assert no_right_answer.value.code == "choices"
     assert bad_pattern.value.code == "pattern"
+
+
+def test_ordering_and_matching_problems_are_graded_by_shares(db: None) -> None:
+    run = CourseRunFactory(pacing=Pacing.SELF_PACED)
+    target = unit(chapter(run), "Associer")
+    ordering = courseware.block_create(
+        unit=target, kind="ordering",
+        data={"prompt": "Remettez dans l'ordre", "items": "Objectifs\nActivités\nÉvaluation"},
+    )  # fmt: skip
+    matching = courseware.block_create(
+        unit=target, kind="matching",
+        data={"prompt": "Associez", "pairs": "Sénégal = Dakar\nMali = Bamako\nNiger = Niamey"},
+    )  # fmt: skip
+    publication = courseware.courseware_publish(course_run=run)
+    learner = UserFactory()
+    enrolment_create(user=learner, course_run=run)
+    published = PublishedBlock.objects.get(publication=publication, key=matching.key)
+    rights = {choice["html"]: choice["id"] for choice in published.content["choices"]}
+    assert "Dakar" in str(published.content)
+    assert "p1" not in str([c["id"] for c in published.content["choices"]])
+
+    def submit(block, token: str, **answer: str):  # type: ignore[no-untyped-def]
+        return services.submission_create(
+            user=learner, course_run=run, publication=publication, block_key=block.key,
+            answer_data=_post(**answer), client_token=token,
+        )  # fmt: skip
+
+    half = submit(ordering, "o1", **{"position-i1": "1", "position-i2": "3", "position-i3": "2"})
+    whole = submit(ordering, "o2", **{"position-i1": "1", "position-i2": "2", "position-i3": "3"})
+    dakar, niamey = rights["<p>Dakar</p>\n"], rights["<p>Niamey</p>\n"]
+    two_of_three = submit(
+        matching, "m1", **{"match-p1": dakar, "match-p2": niamey, "match-p3": niamey}
+    )
+
+    assert half.result.score == Decimal(1) / Decimal(3)
+    assert whole.result.correct
+    assert two_of_three.result.score == Decimal(2) / Decimal(3)
+    with pytest.raises(AnswerError) as refused:
+        submit(ordering, "o3", **{"position-i1": "1", "position-i2": "1", "position-i3": "2"})
+    assert refused.value.code == "not_a_permutation"
