@@ -148,6 +148,10 @@ class LearnerGrade(models.Model):
     # [{"name", "weight", "score", "counted", "dropped"}] as the policy computed them.
     by_type = models.JSONField(default=list)
     policy_version = models.PositiveIntegerField(default=0)
+    # Set by the course team (with a reason, see GradeChange); wins over the computed one.
+    override_percent = models.DecimalField(
+        _("note corrigée (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -160,3 +164,28 @@ class LearnerGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.course_run_id}: {self.percent} %"
+
+    @property
+    def effective_percent(self) -> Decimal:
+        return self.override_percent if self.override_percent is not None else self.percent
+
+
+class GradeChange(models.Model):
+    """Who changed a learner's grade, from what to what, when and why: never edited."""
+
+    grade = models.ForeignKey(LearnerGrade, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    new_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    reason = models.TextField(_("motif"))
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction de note")
+        verbose_name_plural = _("corrections de notes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grade} : {self.old_percent} → {self.new_percent}"

@@ -6,8 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from sankore.accounts.models import User
-from sankore.assessments.models import GradingPolicy, LearnerGrade, ProblemScore, Submission
+from sankore.assessments.models import (
+    GradeChange,
+    GradingPolicy,
+    LearnerGrade,
+    ProblemScore,
+    Submission,
+)
 from sankore.catalog.models import CourseRun
 
 
@@ -51,3 +59,18 @@ def learner_grade(*, user: User, course_run: CourseRun) -> LearnerGrade | None:
 
 def grading_policy(*, course_run: CourseRun) -> GradingPolicy | None:
     return GradingPolicy.objects.filter(course_run=course_run).prefetch_related("types").first()
+
+
+def grades_of_run(*, course_run: CourseRun) -> QuerySet[LearnerGrade]:
+    return LearnerGrade.objects.filter(course_run=course_run)
+
+
+def problem_scores_of_learner(*, user: User, course_run: CourseRun) -> dict[str, ProblemScore]:
+    return {
+        score.block_key: score
+        for score in ProblemScore.objects.filter(user=user, course_run=course_run)
+    }
+
+
+def grade_changes(*, grade: LearnerGrade) -> QuerySet[GradeChange]:
+    return grade.changes.select_related("changed_by").order_by("-changed_at", "-pk")

@@ -23,6 +23,7 @@ from sankore.assessments import grading as arithmetic
 from sankore.assessments.block_types import GradeResult, ProblemType
 from sankore.assessments.models import (
     AssessmentType,
+    GradeChange,
     GradingPolicy,
     LearnerGrade,
     ProblemScore,
@@ -159,8 +160,8 @@ def grade_refresh(
     grade, _created = LearnerGrade.objects.get_or_create(user=user, course_run=course_run)
     grade = LearnerGrade.objects.select_for_update().get(pk=grade.pk)
     grade.percent = result.percent
-    grade.passed = result.passed
-    if result.passed and grade.passed_at is None:
+    grade.passed = grade.effective_percent >= policy.passing_percent
+    if grade.passed and grade.passed_at is None:
         grade.passed_at = moment
     grade.by_type = [
         {"name": t.name, "weight": str(t.weight), "score": str(t.score), "counted": t.counted,
@@ -170,6 +171,46 @@ def grade_refresh(
     grade.policy_version = policy.version
     grade.updated_at = moment
     grade.save()
+    return grade
+
+
+class OverrideError(ServiceError):
+    pass
+
+
+@transaction.atomic
+def grade_override(
+    *,
+    user: User,
+    course_run: CourseRun,
+    percent: Decimal | None,
+    reason: str,
+    changed_by: User,
+    now: datetime.datetime | None = None,
+) -> LearnerGrade:
+    """Set (or, with ``None``, remove) the course team's grade for a learner; the reason is
+    mandatory and the change is kept in the audit log."""
+    reason = reason.strip()
+    if not reason:
+        raise OverrideError(_("Indiquez le motif de la correction."), code="reason_required")
+    if percent is not None and not Decimal(0) <= percent <= Decimal(100):
+        raise OverrideError(_("Une note va de 0 à 100 %."), code="percent_range")
+    moment = timezone.now() if now is None else now
+    grade, _created = LearnerGrade.objects.get_or_create(user=user, course_run=course_run)
+    grade = LearnerGrade.objects.select_for_update().get(pk=grade.pk)
+    old = grade.effective_percent
+    grade.override_percent = percent
+    policy = GradingPolicy.objects.filter(course_run=course_run).first()
+    threshold = policy.passing_percent if policy else Decimal(100)
+    grade.passed = grade.effective_percent >= threshold
+    if grade.passed and grade.passed_at is None:
+        grade.passed_at = moment
+    grade.updated_at = moment
+    grade.save()
+    GradeChange.objects.create(
+        grade=grade, changed_by=changed_by, old_percent=old, new_percent=percent,
+        reason=reason[:2000], changed_at=moment,
+    )  # fmt: skip
     return grade
 
 
@@ -253,6 +294,7 @@ __all__: list[Any] = [
     "PolicyError",
     "SubmissionOutcome",
     "TypeLine",
+    "grade_override",
     "grade_refresh",
     "grading_policy_set",
     "policy_as_text",

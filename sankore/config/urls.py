@@ -7,6 +7,7 @@ from sankore.assessments import studio_urls as assessments_studio
 from sankore.config.api import api
 from sankore.core import views as core_views
 from sankore.courseware import studio_urls as courseware_studio
+from sankore.learning import studio_urls as learning_studio
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -20,7 +21,16 @@ urlpatterns = [
     path("apprendre/", include("sankore.learning.player_urls")),
     path(
         "studio/",
-        include(([*courseware_studio.urlpatterns, *assessments_studio.urlpatterns], "studio")),
+        include(
+            (
+                [
+                    *courseware_studio.urlpatterns,
+                    *assessments_studio.urlpatterns,
+                    *learning_studio.urlpatterns,
+                ],
+                "studio",
+            )
+        ),
     ),
     path("", include("sankore.catalog.urls")),
 ]
