@@ -14,7 +14,7 @@ from sankore.assessments.selectors import grading_policy
 from sankore.assessments.services import grading_policy_set, policy_as_text, policy_lines_parse
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
-from sankore.courseware.views import studio_view
+from sankore.courseware.studio_access import studio_view
 
 
 @studio_view

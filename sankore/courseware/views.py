@@ -8,8 +8,6 @@ the login page), and an object id from another session is a 404.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 from django import forms
@@ -20,7 +18,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -31,8 +28,7 @@ from sankore.accounts.permissions import (
     user_is_programme_staff,
 )
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
-from sankore.catalog.selectors import course_time_zone
+from sankore.catalog.permissions import course_queryset_editable_by
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors, services
 from sankore.courseware.forms import (
@@ -46,29 +42,8 @@ from sankore.courseware.forms import (
 from sankore.courseware.models import AssetKind, AssetStatus, Block, Chapter, Unit
 from sankore.courseware.package_export import package_export
 from sankore.courseware.registry import block_type_of, block_types
+from sankore.courseware.studio_access import studio_view
 from sankore.institutions.models import Institution
-
-View = Callable[..., HttpResponseBase]
-
-
-def _editable_run(request: HttpRequest, run_id: int) -> CourseRun:
-    run = get_object_or_404(CourseRun.objects.select_related("course"), pk=run_id)
-    if not user_can_edit_course(user=request.user, course=run.course):
-        raise PermissionDenied
-    return run
-
-
-def studio_view(view: View) -> View:
-    """Login required, the session editable by the user, its institution's time zone on."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, run_id: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        run = _editable_run(request, run_id)
-        with timezone.override(course_time_zone(course=run.course)):
-            return view(request, run, *args, **kwargs)
-
-    return wrapper
 
 
 def _user(request: HttpRequest) -> User:

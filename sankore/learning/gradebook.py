@@ -28,7 +28,7 @@ from sankore.assessments import services as assessment_services
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors as courseware
-from sankore.courseware.views import studio_view
+from sankore.courseware.studio_access import studio_view
 from sankore.learning.models import Enrolment
 
 PAGE_SIZE = 50
