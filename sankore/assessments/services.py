@@ -46,6 +46,10 @@ class PolicyError(ServiceError):
     pass
 
 
+class PastDueError(ConflictError):
+    pass
+
+
 @dataclass(frozen=True)
 class SubmissionOutcome:
     submission: Submission
@@ -71,15 +75,22 @@ def submission_create(
     block_key: str,
     answer_data: QueryDict,
     client_token: str,
+    due_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> SubmissionOutcome:
     """Grade and store one answer of ``user`` to the problem ``block_key`` of the
-    publication they see; refuses a malformed answer and an answer past the last attempt."""
+    publication they see; refuses a malformed answer, an answer past the last attempt and
+    one past ``due_at`` (the caller knows the learner's due date: their enrolment's)."""
     if not client_token or len(client_token) > MAX_TOKEN_LENGTH:
         raise ServiceError(_("Formulaire expiré : rechargez la page."), code="token")
     if publication.course_run_id != course_run.pk:
         raise NotFoundError(_("Cet exercice n'existe pas dans ce cours."), code="not_a_problem")
     block, block_type = _problem(publication=publication, block_key=block_key)
+    if due_at is not None and (timezone.now() if now is None else now) > due_at:
+        raise PastDueError(
+            _("La date limite de cet exercice est passée : il n'accepte plus de réponse."),
+            code="past_due",
+        )
     answer = block_type.answer_parse(answer_data, block.content)
     with transaction.atomic():
         score, _created = ProblemScore.objects.get_or_create(
@@ -291,6 +302,7 @@ def policy_as_text(policy: GradingPolicy | None) -> str:
 
 __all__: list[Any] = [
     "AttemptsExhaustedError",
+    "PastDueError",
     "PolicyError",
     "SubmissionOutcome",
     "TypeLine",

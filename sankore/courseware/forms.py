@@ -48,6 +48,18 @@ class UnitForm(forms.Form):
     is_free_preview = forms.BooleanField(
         label=_("Aperçu libre (visible sans inscription)"), required=False
     )
+    due_at = forms.DateTimeField(
+        label=_("Date limite des exercices (sessions rythmées)"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Heure locale de l'établissement. Vide : pas de date limite."),
+    )
+    due_days_after_enrolment = forms.IntegerField(
+        label=_("Ou délai après l'inscription, en jours (sessions à votre rythme)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+    )
 
 
 class AssetUploadForm(forms.Form):

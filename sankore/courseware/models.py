@@ -81,6 +81,12 @@ class Unit(models.Model):
         default=False,
         help_text=_("Visible sans inscription, pour découvrir le cours."),
     )
+    # Graded problems of the unit accept answers until then: a date (instructor-led
+    # sessions) or a number of days after the learner's enrolment (self-paced ones).
+    due_at = models.DateTimeField(_("date limite"), null=True, blank=True)
+    due_days_after_enrolment = models.PositiveSmallIntegerField(
+        _("délai après l'inscription (jours)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("séquence")

@@ -73,6 +73,15 @@ def _release_offset(
     return {"release_offset_days": minutes // 1440, "release_offset_minutes": minutes}
 
 
+def _due(unit: Unit, start: datetime.datetime) -> dict[str, int]:
+    due: dict[str, int] = {}
+    if unit.due_at is not None:
+        due["due_offset_minutes"] = max(0, int((unit.due_at - start).total_seconds() // 60))
+    if unit.due_days_after_enrolment is not None:
+        due["due_days_after_enrolment"] = unit.due_days_after_enrolment
+    return due
+
+
 def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
     """Write the draft content of ``course_run`` into ``target`` as a zip package."""
     chapters = list(Chapter.objects.filter(course_run=course_run).order_by("position", "pk"))
@@ -145,6 +154,7 @@ def package_export(*, course_run: CourseRun, target: IO[bytes]) -> None:
                     "duration_minutes": unit.duration_minutes,
                     "objectives": unit.objective_list,
                     "free_preview": unit.is_free_preview,
+                    **_due(unit, course_run.start),
                     "blocks": block_entries,
                 }
             )

@@ -120,6 +120,9 @@ class UnitEntry(_Strict):
         default_factory=list
     )
     free_preview: bool = False
+    # Due date of its problems: minutes after the session starts, or days after enrolment.
+    due_offset_minutes: int | None = Field(default=None, ge=0, le=3650 * 1440)
+    due_days_after_enrolment: int | None = Field(default=None, ge=1, le=3650)
     blocks: list[BlockEntry] = Field(default_factory=list)
 
 

@@ -32,6 +32,14 @@ class OutlineUnit:
     blocks: list[dict[str, Any]]
     chapter_key: str
     index: int  # position in the whole course, from 0
+    due_at: datetime.datetime | None = None
+    due_days_after_enrolment: int | None = None
+
+    def due_for(self, *, enrolled_at: datetime.datetime | None) -> datetime.datetime | None:
+        """When this unit's problems stop taking answers for a learner enrolled then."""
+        if self.due_days_after_enrolment is not None and enrolled_at is not None:
+            return enrolled_at + datetime.timedelta(days=self.due_days_after_enrolment)
+        return self.due_at
 
     @property
     def block_keys(self) -> list[str]:
@@ -76,6 +84,8 @@ class Outline:
                         blocks=list(unit.get("blocks", [])),
                         chapter_key=chapter["key"],
                         index=index,
+                        due_at=parse_datetime(unit["due_at"]) if unit.get("due_at") else None,
+                        due_days_after_enrolment=unit.get("due_days_after_enrolment"),
                     )
                 )
                 index += 1

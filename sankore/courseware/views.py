@@ -219,6 +219,8 @@ def unit(request: HttpRequest, run: CourseRun, unit_id: int) -> HttpResponse:
                 "duration_minutes": unit.duration_minutes,
                 "objectives": unit.objectives,
                 "is_free_preview": unit.is_free_preview,
+                "due_at": unit.due_at,
+                "due_days_after_enrolment": unit.due_days_after_enrolment,
             }
         )
     return render(

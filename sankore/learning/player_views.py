@@ -345,6 +345,14 @@ def _with_problems(
         else {}
     )
     user_id = request.user.pk or 0
+    unit = player.outline.block(keys[0])
+    enrolled_at = (
+        selectors.enrolment_date(user=request.user, course_run=player.run)
+        if player.access.enrolled
+        else None
+    )
+    due = unit[0].due_for(enrolled_at=enrolled_at) if unit else None
+    past_due = due is not None and timezone.now() > due
     for item in rendered:
         block_type = block_type_of(item["kind"])
         if not isinstance(block_type, ProblemType):
@@ -366,7 +374,9 @@ def _with_problems(
         item["problem"] = {
             "token": uuid.uuid4().hex,
             "enrolled": player.access.enrolled,
-            "can_submit": player.access.enrolled and not exhausted,
+            "due": due,
+            "past_due": past_due,
+            "can_submit": player.access.enrolled and not exhausted and not past_due,
             "attempts": attempts,
             "correct": bool(state and state.is_correct),
             "earned": _points(state.score if state else Decimal(0), content.get("points", "1")),
@@ -381,7 +391,7 @@ def _with_problems(
             ],
             "feedback": result.feedback if result else [],
             "explanation": grading.get("explanation_html")
-            if (exhausted or (max_attempts is None and state and state.is_correct))
+            if (exhausted or past_due or (max_attempts is None and state and state.is_correct))
             else "",
         }
 
@@ -557,8 +567,12 @@ def _answer(request: HttpRequest, player: PlayerContext, block_key: str) -> Http
     assert unit is not None
     assert player.publication_id is not None
     publication = courseware.publication_by_id(publication_id=player.publication_id)
+    due_at = unit[0].due_for(
+        enrolled_at=selectors.enrolment_date(user=request.user, course_run=player.run)
+    )
     try:
         outcome = assessment_services.submission_create(
+            due_at=due_at,
             user=_learner(request),
             course_run=player.run,
             publication=publication,

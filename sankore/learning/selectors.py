@@ -160,3 +160,14 @@ def progress_of_runs(*, user: User, course_run_ids: list[int]) -> dict[int, RunP
         progress.course_run_id: progress
         for progress in RunProgress.objects.filter(user=user, course_run_id__in=course_run_ids)
     }
+
+
+def enrolment_date(*, user: AnyUser, course_run: CourseRun) -> datetime.datetime | None:
+    """When the learner enrolled in the session (self-paced due dates count from it)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(user_id=user.pk, course_run=course_run, is_active=True)
+        .values_list("created_at", flat=True)
+        .first()
+    )

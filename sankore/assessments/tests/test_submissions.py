@@ -259,3 +259,20 @@ def test_ordering_and_matching_problems_are_graded_by_shares(db: None) -> None:
     with pytest.raises(AnswerError) as refused:
         submit(ordering, "o3", **{"position-i1": "1", "position-i2": "1", "position-i3": "2"})
     assert refused.value.code == "not_a_permutation"
+
+
+def test_no_answer_after_the_due_date(quiz) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from sankore.assessments.services import PastDueError
+
+    with pytest.raises(PastDueError):
+        services.submission_create(
+            user=quiz["learner"], course_run=quiz["run"], publication=quiz["publication"],
+            block_key=quiz["capital"].key, answer_data=_post(choice="c2"), client_token="late",
+            due_at=timezone.now() - datetime.timedelta(minutes=1),
+        )  # fmt: skip
+
+    assert Submission.objects.count() == 0

@@ -22,7 +22,12 @@ from sankore.courseware.registry import block_type_of
 Node = TypeVar("Node", Chapter, Unit, Block)
 
 CHAPTER_EDITABLE_FIELDS = frozenset({"title", "release_at"})
-UNIT_EDITABLE_FIELDS = frozenset({"title", "duration_minutes", "objectives", "is_free_preview"})
+UNIT_EDITABLE_FIELDS = frozenset(
+    {
+        "title", "duration_minutes", "objectives", "is_free_preview", "due_at",
+        "due_days_after_enrolment",
+    }
+)  # fmt: skip
 
 
 class OutlineError(ServiceError):
@@ -337,6 +342,8 @@ def outline_copy(*, source: CourseRun, target: CourseRun) -> None:
             duration_minutes=unit.duration_minutes,
             objectives=unit.objectives,
             is_free_preview=unit.is_free_preview,
+            due_at=shift(unit.due_at) if unit.due_at else None,
+            due_days_after_enrolment=unit.due_days_after_enrolment,
         )
         for unit in units
     )

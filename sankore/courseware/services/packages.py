@@ -131,6 +131,17 @@ class _Loader:
                     is_free_preview=unit_entry.free_preview,
                     key=unit_entry.key,
                 )
+                if unit_entry.due_offset_minutes is not None or unit_entry.due_days_after_enrolment:
+                    outline.unit_update(
+                        unit=unit,
+                        due_at=(
+                            self.run.start
+                            + datetime.timedelta(minutes=unit_entry.due_offset_minutes)
+                            if unit_entry.due_offset_minutes is not None
+                            else None
+                        ),
+                        due_days_after_enrolment=unit_entry.due_days_after_enrolment,
+                    )
                 for block_entry in unit_entry.blocks:
                     try:
                         outline.block_create(

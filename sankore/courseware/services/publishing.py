@@ -128,6 +128,8 @@ def outline_build(
                     "duration_minutes": unit.duration_minutes,
                     "objectives": unit.objective_list,
                     "free_preview": unit.is_free_preview,
+                    "due_at": unit.due_at.isoformat() if unit.due_at else None,
+                    "due_days_after_enrolment": unit.due_days_after_enrolment,
                     "blocks": outline_blocks,
                 }
             )

@@ -545,3 +545,23 @@ def test_a_corrupt_entry_is_refused_with_its_name(db: None) -> None:
 
     assert refused.value.code in {"corrupt_file", "encoding"}
     assert Course.objects.count() == 0
+
+
+def test_due_dates_survive_the_round_trip(rich_run: CourseRun) -> None:
+    lesson = Unit.objects.get(course_run=rich_run, title="Leçon")
+    services.unit_update(
+        unit=lesson,
+        due_at=rich_run.start + datetime.timedelta(days=14),
+        due_days_after_enrolment=10,
+    )
+    target = CourseRunFactory(
+        course=rich_run.course, start=rich_run.start + datetime.timedelta(days=1)
+    )
+
+    services.package_import_into_session(
+        file=_zip(_contents(_exported(rich_run))), course_run=target
+    )
+
+    copied = Unit.objects.get(course_run=target, title="Leçon")
+    assert copied.due_at == target.start + datetime.timedelta(days=14)
+    assert copied.due_days_after_enrolment == 10

@@ -54,6 +54,8 @@ def test_publishing_snapshots_the_outline_and_the_rendered_blocks(run: CourseRun
                         "duration_minutes": 15,
                         "objectives": ["Situer le cours", "Se présenter"],
                         "free_preview": True,
+                        "due_at": None,
+                        "due_days_after_enrolment": None,
                         "blocks": [
                             {
                                 "key": block.key,

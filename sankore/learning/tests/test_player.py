@@ -562,3 +562,33 @@ def test_the_outline_shows_the_learners_grade_and_the_threshold(client: Client, 
     assert "<td>Quiz</td><td>100 %</td><td>100 %</td>" in page
     assert "Note globale : 100 %" in page
     assert "seuil de réussite atteint." in page
+
+
+def test_self_paced_due_dates_count_from_the_enrolment(client: Client, db: None) -> None:
+    from sankore.assessments.models import Submission
+    from sankore.learning.models import Enrolment
+
+    run = CourseRunFactory(pacing=Pacing.SELF_PACED)
+    quiz = unit(chapter(run), "Quiz")
+    courseware.unit_update(unit=quiz, due_days_after_enrolment=7)
+    problem = courseware.block_create(
+        unit=quiz, kind="short_text", data={"prompt": "Fleuve ?", "accepted": "Niger"}
+    )
+    courseware.courseware_publish(course_run=run)
+    learner = _enrolled(run)
+    Enrolment.objects.filter(user=learner).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    client.force_login(learner)
+
+    page = client.get(_unit_url(run, quiz.key)).content.decode()
+    response = client.post(
+        reverse("player:block_action", args=[run.pk, problem.key, "repondre"]),
+        {"token": "t", "answer": "Niger"},
+        follow=True,
+    )
+
+    assert "Date limite passée" in page
+    assert "Valider ma réponse" not in page
+    assert "La date limite de cet exercice est passée" in response.content.decode()
+    assert Submission.objects.count() == 0
