@@ -57,6 +57,8 @@ def test_the_gradebook_lists_every_enrolled_learner_with_their_grade(
     page = client.get(reverse("studio:gradebook", args=[session["run"].pk])).content.decode()
 
     assert "2 apprenants" in page
+    # « Note » alone is Django's own admin word for a remark: the column says grade.
+    assert '<th scope="col">Note</th>' in page
     assert "Awa Diop" in page
     assert "100 %" in page
     assert "Binta Sow" in page  # no answer yet: listed all the same
