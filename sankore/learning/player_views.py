@@ -9,11 +9,7 @@ tracked.
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -27,111 +23,37 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from sankore.accounts.models import User
 from sankore.assessments import selectors as assessment_selectors
-from sankore.assessments import services as assessment_services
-from sankore.assessments.block_types import ProblemType, choice_order
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import course_queryset_visible_to, user_can_edit_course
-from sankore.catalog.selectors import course_time_zone
-from sankore.core.errors import ServiceError
+from sankore.catalog.permissions import user_can_edit_course
 from sankore.core.files import stored_file_response
 from sankore.courseware import selectors as courseware
 from sankore.courseware.registry import Completion, block_type_of
 from sankore.courseware.selectors import Outline, OutlineUnit
 from sankore.courseware.services import PublishError, outline_build
 from sankore.learning import selectors, services
-
-VIDEO_QUALITIES = ("240p", "360p", "720p")
-DEFAULT_QUALITY = "360p"
-QUALITY_COOKIE = "sankore_video_quality"
-TEXT_ONLY_COOKIE = "sankore_text_only"
-PREFERENCE_MAX_AGE = 365 * 24 * 3600
-WATCHED_ENOUGH = 0.9
-INLINE_CONTENT_TYPES = frozenset(
-    {"image/png", "image/jpeg", "image/webp", "image/gif", "video/mp4", "video/webm",
-     "audio/mp4", "audio/mpeg", "audio/ogg", "text/vtt", "application/pdf"}
-)  # fmt: skip
-_ASSET_REFERENCE = re.compile(r"asset:([0-9a-zA-Z_-]{3,64})/([a-z0-9]{1,16})")
-
-
-def _session(request: HttpRequest, run_id: int) -> CourseRun:
-    """The session if the user may see its course (published, or theirs to edit)."""
-    visible = course_queryset_visible_to(user=request.user)
-    run = get_object_or_404(
-        CourseRun.objects.select_related("course").filter(course__in=visible), pk=run_id
-    )
-    if not run.is_published and not user_can_edit_course(user=request.user, course=run.course):
-        raise Http404
-    return run
-
-
-@dataclass
-class PlayerContext:
-    run: CourseRun
-    access: selectors.PlayerAccess
-    outline: Outline
-    publication_id: int | None  # None: the studio's preview of the draft
-
-
-def _published(request: HttpRequest, run_id: int) -> PlayerContext:
-    """The session's player, or a 404 before its first publication."""
-    player = _player_or_none(request, run_id)
-    if player is None:
-        raise Http404
-    return player
-
-
-def _player_or_none(request: HttpRequest, run_id: int) -> PlayerContext | None:
-    run = _session(request, run_id)
-    access = selectors.player_access(user=request.user, course_run=run)
-    publication = courseware.publication_current(course_run_id=run.pk)
-    if publication is None:
-        if not access.may_read_all:
-            raise Http404
-        return None
-    return PlayerContext(run, access, courseware.outline_of(publication), publication.pk)
-
-
-def _render(
-    request: HttpRequest,
-    run: CourseRun,
-    template: str,
-    context: dict[str, Any],
-    status: int = 200,
-) -> HttpResponse:
-    """Render with dates in the time zone of the course's institution (release dates)."""
-    with timezone.override(course_time_zone(course=run.course)):
-        return render(request, template, context, status=status)
-
-
-def _learner(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _asset_base(run: CourseRun) -> str:
-    return reverse("player:asset", args=[run.pk, "KEY", "VARIANT"]).split("KEY/")[0]
-
-
-def _resolve_assets(html: str, base: str) -> str:
-    return _ASSET_REFERENCE.sub(lambda match: f"{base}{match.group(1)}/{match.group(2)}/", html)
-
-
-def _quality(request: HttpRequest) -> str:
-    quality = request.COOKIES.get(QUALITY_COOKIE, DEFAULT_QUALITY)
-    return quality if quality in VIDEO_QUALITIES or quality == "audio" else DEFAULT_QUALITY
-
-
-def _text_only(request: HttpRequest) -> bool:
-    return request.COOKIES.get(TEXT_ONLY_COOKIE) == "1"
-
-
-def _progress(request: HttpRequest, player: PlayerContext) -> selectors.LearnerProgress | None:
-    if not player.access.enrolled:
-        return None
-    return selectors.learner_progress(
-        user=_learner(request), course_run=player.run, outline=player.outline
-    )
+from sankore.learning.player_core import (
+    INLINE_CONTENT_TYPES,
+    PREFERENCE_MAX_AGE,
+    QUALITY_COOKIE,
+    TEXT_ONLY_COOKIE,
+    VIDEO_QUALITIES,
+    WATCHED_ENOUGH,
+    PlayerContext,
+    _asset_base,
+    _block_in_outline,
+    _complete,
+    _learner,
+    _player_or_none,
+    _progress,
+    _published,
+    _quality,
+    _render,
+    _resolve_assets,
+    _session,
+    _text_only,
+)
+from sankore.learning.player_problems import _answer, _grade_lines, _with_problems
 
 
 @require_safe
@@ -173,26 +95,6 @@ def course_home(request: HttpRequest, run_id: int) -> HttpResponse:
             "grade_lines": _grade_lines(policy, grade),
         },
     )
-
-
-def _grade_lines(policy: Any, grade: Any) -> list[dict[str, Any]]:
-    """Each assessment type of the barème with the learner's score in it (0 before any)."""
-    if policy is None:
-        return []
-    scores = {line["name"]: line for line in (grade.by_type if grade else [])}
-    lines = []
-    for assessment_type in policy.types.all():
-        line = scores.get(assessment_type.name, {})
-        lines.append(
-            {
-                "name": assessment_type.name,
-                "weight": assessment_type.weight,
-                "drop_lowest": assessment_type.drop_lowest,
-                "percent": (Decimal(line.get("score", "0")) * 100).quantize(Decimal("0.1")),
-                "counted": line.get("counted", 0),
-            }
-        )
-    return lines
 
 
 def _chapters(
@@ -326,81 +228,6 @@ def _render_unit(
     )
 
 
-def _with_problems(
-    request: HttpRequest, player: PlayerContext, rendered: list[dict[str, Any]], blocks: list[Any]
-) -> None:
-    """Each problem gets the learner's state: their last answer, its feedback, attempts, and
-    the explanation once no attempt is left (or once right, when attempts are unlimited)."""
-    grading_of = {block.key: block.grading for block in blocks}
-    keys = [
-        item["key"] for item in rendered if isinstance(block_type_of(item["kind"]), ProblemType)
-    ]
-    if not keys:
-        return
-    states = (
-        assessment_selectors.problem_states(
-            user=_learner(request), course_run=player.run, block_keys=keys
-        )
-        if player.access.enrolled
-        else {}
-    )
-    user_id = request.user.pk or 0
-    unit = player.outline.block(keys[0])
-    enrolled_at = (
-        selectors.enrolment_date(user=request.user, course_run=player.run)
-        if player.access.enrolled
-        else None
-    )
-    due = unit[0].due_for(enrolled_at=enrolled_at) if unit else None
-    past_due = due is not None and timezone.now() > due
-    for item in rendered:
-        block_type = block_type_of(item["kind"])
-        if not isinstance(block_type, ProblemType):
-            continue
-        content, grading = item["content"], grading_of.get(item["key"]) or {}
-        state = states.get(item["key"])
-        attempts = state.attempts if state else 0
-        max_attempts = content.get("max_attempts")
-        exhausted = max_attempts is not None and attempts >= int(max_attempts)
-        last = state.last_answer if state else None
-        result = block_type.answer_grade(last, grading) if state and last is not None else None
-        checked = set(last) if isinstance(last, list) else set()
-        placed = (
-            {key: number for number, key in enumerate(last, start=1)}
-            if isinstance(last, list)
-            else {}
-        )
-        matched = last if isinstance(last, dict) else {}
-        item["problem"] = {
-            "token": uuid.uuid4().hex,
-            "enrolled": player.access.enrolled,
-            "due": due,
-            "past_due": past_due,
-            "can_submit": player.access.enrolled and not exhausted and not past_due,
-            "attempts": attempts,
-            "correct": bool(state and state.is_correct),
-            "earned": _points(state.score if state else Decimal(0), content.get("points", "1")),
-            "answer": last if isinstance(last, str) else "",
-            "choices": [
-                {**choice, "checked": choice["id"] in checked, "position": placed.get(choice["id"])}
-                for choice in choice_order(content=content, user_id=user_id, block_key=item["key"])
-            ],
-            "positions": list(range(1, len(content.get("choices", [])) + 1)),
-            "lefts": [
-                {**left, "chosen": matched.get(left["id"])} for left in content.get("lefts", [])
-            ],
-            "feedback": result.feedback if result else [],
-            "explanation": grading.get("explanation_html")
-            if (exhausted or past_due or (max_attempts is None and state and state.is_correct))
-            else "",
-        }
-
-
-def _points(score: Decimal, points: str) -> str:
-    earned = (score * Decimal(str(points))).quantize(Decimal("0.01"))
-    return f"{earned.normalize():f}"
-
-
 @require_safe
 def unit_preview(request: HttpRequest, run_id: int, unit_key: str) -> HttpResponse:
     """The studio's « voir comme un apprenant »: the draft, rendered by the player, for the
@@ -484,29 +311,6 @@ def _content_type_of(name: str) -> str:
     }.get(extension, "application/octet-stream")
 
 
-def _block_in_outline(player: PlayerContext, block_key: str) -> tuple[OutlineUnit, dict[str, Any]]:
-    """The block if its unit may be opened now (readable, and its chapter released)."""
-    found = player.outline.block(block_key)
-    if found is None:
-        raise Http404
-    unit, block = found
-    if not player.access.may_open_unit(
-        outline=player.outline, unit=unit, now=timezone.now(), pacing=player.run.pacing
-    ):
-        raise Http404
-    return unit, block
-
-
-def _complete(request: HttpRequest, player: PlayerContext, block_key: str) -> None:
-    if player.access.enrolled and request.method in ("GET", "POST"):
-        services.blocks_complete(
-            user=_learner(request),
-            course_run=player.run,
-            block_keys=[block_key],
-            outline=player.outline,
-        )
-
-
 def block_action(
     request: HttpRequest, run_id: int, block_key: str, action: str
 ) -> HttpResponseBase:
@@ -555,44 +359,6 @@ def block_action(
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     raise Http404
-
-
-def _answer(request: HttpRequest, player: PlayerContext, block_key: str) -> HttpResponse:
-    """A learner's answer to a problem: graded, stored, then back to the unit (PRG)."""
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
-    if not player.access.enrolled:
-        raise Http404
-    unit = player.outline.block(block_key)
-    assert unit is not None
-    assert player.publication_id is not None
-    publication = courseware.publication_by_id(publication_id=player.publication_id)
-    due_at = unit[0].due_for(
-        enrolled_at=selectors.enrolment_date(user=request.user, course_run=player.run)
-    )
-    try:
-        outcome = assessment_services.submission_create(
-            due_at=due_at,
-            user=_learner(request),
-            course_run=player.run,
-            publication=publication,
-            block_key=block_key,
-            answer_data=request.POST,
-            client_token=request.POST.get("token", ""),
-        )
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        _complete(request, player, block_key)
-        if not outcome.replayed:
-            messages.success(
-                request,
-                gettext("Réponse enregistrée : bonne réponse.")
-                if outcome.result.correct
-                else gettext("Réponse enregistrée."),
-            )
-    target = reverse("player:unit", args=[player.run.pk, unit[0].key])
-    return redirect(f"{target}#bloc-{block_key}")
 
 
 def _video_progress(request: HttpRequest, player: PlayerContext, block_key: str) -> HttpResponse:
