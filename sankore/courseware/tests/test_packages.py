@@ -53,6 +53,13 @@ def _zip(files: dict[str, bytes | str]) -> io.BytesIO:
     return buffer
 
 
+def _import_as_new_course(package: io.BytesIO) -> CourseRun:
+    now = timezone.now()
+    return services.package_import_as_course(
+        file=package, owner=InstitutionFactory(), start=now, enrolment_start=now
+    )
+
+
 def _stored_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
@@ -226,12 +233,7 @@ def test_a_malformed_package_is_refused_and_changes_nothing(change, code: str) -
     courses_before = Course.objects.count()
 
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip(files),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip(files))
 
     assert refused.value.code == code
     assert Course.objects.count() == courses_before
@@ -251,12 +253,7 @@ def test_a_manifest_error_names_the_faulty_field(db: None) -> None:
     files["manifest.json"] = json.dumps(manifest)
 
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip(files),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip(files))
 
     assert (
         str(refused.value.message) == "manifest.json, chapters[2].units[1].title : champ manquant"
@@ -270,12 +267,7 @@ def test_duplicate_keys_are_refused(db: None) -> None:
     files["manifest.json"] = json.dumps(manifest)
 
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip(files),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip(files))
 
     assert refused.value.code == "duplicate_key"
 
@@ -288,12 +280,7 @@ def test_a_path_outside_the_package_is_refused(db: None) -> None:
     files["manifest.json"] = json.dumps(manifest)
 
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip(files),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip(files))
 
     assert refused.value.code == "bad_path"
     assert Course.objects.count() == 0
@@ -499,12 +486,7 @@ def test_a_package_whose_file_is_larger_than_allowed_is_refused_before_it_is_rea
     files["media/grille-objectifs.csv"] = b"0" * 50_000  # compresses to almost nothing
 
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip(files),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip(files))
 
     assert refused.value.code == "file_too_large"
     assert Course.objects.count() == 0
@@ -517,12 +499,7 @@ def test_a_package_whose_file_is_larger_than_allowed_is_refused_before_it_is_rea
 )
 def test_hostile_manifests_are_refused_cleanly(db: None, manifest: bytes, code: str) -> None:
     with pytest.raises(PackageError) as refused:
-        services.package_import_as_course(
-            file=_zip({"manifest.json": manifest}),
-            owner=InstitutionFactory(),
-            start=timezone.now(),
-            enrolment_start=timezone.now(),
-        )
+        _import_as_new_course(_zip({"manifest.json": manifest}))
 
     assert refused.value.code == code
 
