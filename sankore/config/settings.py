@@ -194,6 +194,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sankoré] "
 # allauth's limits are the backstop against spraying from one address or a botnet on one
 # account. The per-IP limit stays generous because a whole campus may share one address.
 ACCOUNT_RATE_LIMITS = {
+    # Successful logins too are counted per address (allauth's default, 30 a minute): a
+    # campus of two hundred learners behind one NAT starting an exam must all get in.
+    "login": "300/m/ip",
     "login_failed": "30/m/ip,20/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",

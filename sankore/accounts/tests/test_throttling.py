@@ -91,3 +91,16 @@ def test_a_login_attempt_with_an_address_longer_than_axes_column_is_refused_clea
 
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_a_whole_campus_behind_one_address_can_sign_in_at_once() -> None:
+    """Sixty learners of a campus numérique, one NAT address, all within a minute (allauth
+    alone would stop at thirty)."""
+    learners = UserFactory.create_batch(60)
+
+    statuses = [
+        _attempt(Client(), learner.email, PASSWORD, ip="41.82.0.7").status_code
+        for learner in learners
+    ]
+
+    assert statuses == [302] * 60
