@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -143,11 +144,13 @@ class ProblemType(BlockType):
     def grading_common(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return {"explanation_html": _md(str(data.get("explanation") or ""))}
 
+    @abstractmethod
     def answer_parse(self, post: QueryDict, content: Mapping[str, Any]) -> Any:
-        raise NotImplementedError
+        """The learner's answer read from the form; ``AnswerError`` when it cannot be."""
 
+    @abstractmethod
     def answer_grade(self, answer: Any, grading: Mapping[str, Any]) -> GradeResult:
-        raise NotImplementedError
+        """The score of an answer against what the server kept to grade it."""
 
 
 class ChoiceForm(ProblemForm):

@@ -9,6 +9,7 @@ with the published content; the studio builds its form from ``form_class``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,30 +41,31 @@ class PublishContext:
     block_title: str = ""
 
 
-class BlockType:
+class BlockType(ABC):
     kind: ClassVar[str]
     label: ClassVar[StrOrPromise]
     completion: ClassVar[Completion]
     learner_template: ClassVar[str]
     studio_help: ClassVar[StrOrPromise] = ""
 
+    @abstractmethod
     def form_class(self) -> type[forms.Form]:
-        raise NotImplementedError
+        """The studio's form for this type."""
 
     def initial(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The studio form's initial values for stored ``data``."""
         return dict(data)
 
+    @abstractmethod
     def clean(self, *, data: Mapping[str, Any], course_id: int) -> dict[str, Any]:
         """Validated, normalised data; raises ``ServiceError`` with a message for the author."""
-        raise NotImplementedError
 
     def asset_keys(self, data: Mapping[str, Any]) -> set[str]:
         return set()
 
+    @abstractmethod
     def publish(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any]:
         """The content learners get; raises ``ServiceError`` when the block cannot go out."""
-        raise NotImplementedError
 
     def grading(self, *, data: Mapping[str, Any], context: PublishContext) -> dict[str, Any] | None:
         """What the server keeps to grade answers (correct answers, feedback): published with
