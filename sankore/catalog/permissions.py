@@ -6,10 +6,12 @@ from django.db.models import Q, QuerySet
 
 from sankore.accounts.permissions import (
     AnyUser,
+    institution_ids_of_institution_staff,
     institution_ids_staffed_by,
     user_is_programme_staff,
 )
 from sankore.catalog.models import Course, CourseTeamMember
+from sankore.institutions.models import Institution
 
 
 def course_queryset_visible_to(*, user: AnyUser) -> QuerySet[Course]:
@@ -53,3 +55,12 @@ def course_queryset_editable_by(*, user: AnyUser) -> QuerySet[Course]:
     if institution_ids:
         editable |= Q(owners__in=institution_ids)
     return courses.filter(pk__in=Course.objects.filter(editable).values("pk"))
+
+
+def institution_queryset_creating_courses_for(*, user: AnyUser) -> QuerySet[Institution]:
+    """Institutions this user may create courses for: any, for programme staff; otherwise
+    those whose institution staff they are (campus staff run exams, not courses)."""
+    institutions = Institution.objects.order_by("name")
+    if user_is_programme_staff(user=user):
+        return institutions
+    return institutions.filter(pk__in=institution_ids_of_institution_staff(user=user))

@@ -22,8 +22,6 @@ from sankore.courseware.registry import (
 )
 
 MAX_MARKDOWN_LENGTH = 200_000
-IMAGE_WIDTHS = (320, 640, 1280)
-VIDEO_QUALITIES = ("240p", "360p", "720p")
 
 
 class BlockDataError(ServiceError):

@@ -10,7 +10,7 @@ handler, no ``javascript:`` link survives.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -245,6 +245,3 @@ def markdown_to_html(
     return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
         "</table>", "</table></div>"
     )
-
-
-RenderHook = Callable[[str], Any]

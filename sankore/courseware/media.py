@@ -19,6 +19,8 @@ VIDEO_LADDER = (
     ("360p", 360, "600k", "64k"),
     ("720p", 720, "1500k", "96k"),
 )
+# The renditions a learner may choose, smallest first (audio aside).
+VIDEO_QUALITIES = tuple(name for name, *_ in VIDEO_LADDER)
 AUDIO_BITRATE = "48k"
 IMAGE_WIDTHS = (320, 640, 1280)
 

@@ -157,19 +157,6 @@ def published_block(*, publication_id: int, key: str) -> PublishedBlock | None:
     return PublishedBlock.objects.filter(publication_id=publication_id, key=key).first()
 
 
-def block_counts_of_runs(*, course_run_ids: list[int]) -> dict[int, int]:
-    """Blocks in the current publication of each session (for progress on lists)."""
-    counts: dict[int, int] = {}
-    rows = (
-        PublishedOutline.objects.filter(course_run_id__in=course_run_ids)
-        .order_by("course_run_id", "-version")
-        .values_list("course_run_id", "block_count")
-    )
-    for run_id, count in rows:
-        counts.setdefault(run_id, count)
-    return counts
-
-
 def draft_chapters(*, course_run: CourseRun) -> list[Chapter]:
     """The draft outline for the studio: chapters, their units and blocks (three queries)."""
     return list(

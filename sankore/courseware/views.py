@@ -23,12 +23,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sankore.accounts.models import User
-from sankore.accounts.permissions import (
-    institution_ids_of_institution_staff,
-    user_is_programme_staff,
-)
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import course_queryset_editable_by
+from sankore.catalog.permissions import (
+    course_queryset_editable_by,
+    institution_queryset_creating_courses_for,
+)
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors, services
 from sankore.courseware.forms import (
@@ -43,7 +42,6 @@ from sankore.courseware.models import AssetKind, AssetStatus, Block, Chapter, Un
 from sankore.courseware.package_export import package_export
 from sankore.courseware.registry import block_type_of, block_types
 from sankore.courseware.studio_access import studio_view
-from sankore.institutions.models import Institution
 
 
 def _user(request: HttpRequest) -> User:
@@ -470,18 +468,10 @@ def package_download(request: HttpRequest, run: CourseRun) -> HttpResponseBase:
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
 
 
-def _import_choices(user: Any) -> tuple[Any, Any]:
-    # New courses: for the programme, or an institution's own staff (campus staff run exams,
-    # they do not publish courses).
-    owners = Institution.objects.order_by("name")
-    if not user_is_programme_staff(user=user):
-        owners = owners.filter(pk__in=institution_ids_of_institution_staff(user=user))
-    return owners, course_queryset_editable_by(user=user).order_by("title")
-
-
 @login_required
 def package_import(request: HttpRequest) -> HttpResponse:
-    owners, courses = _import_choices(request.user)
+    owners = institution_queryset_creating_courses_for(user=request.user)
+    courses = course_queryset_editable_by(user=request.user).order_by("title")
     if not owners.exists() and not courses.exists():
         raise PermissionDenied
     form = PackageImportForm(

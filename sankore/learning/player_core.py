@@ -17,10 +17,10 @@ from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import course_queryset_visible_to, user_can_edit_course
 from sankore.catalog.selectors import course_time_zone
 from sankore.courseware import selectors as courseware
+from sankore.courseware.media import VIDEO_QUALITIES
 from sankore.courseware.selectors import Outline, OutlineUnit
 from sankore.learning import selectors, services
 
-VIDEO_QUALITIES = ("240p", "360p", "720p")
 DEFAULT_QUALITY = "360p"
 QUALITY_COOKIE = "sankore_video_quality"
 TEXT_ONLY_COOKIE = "sankore_text_only"

@@ -220,7 +220,6 @@ def _render_unit(
             "access": player.access,
             "asset_base": base,
             "quality": _quality(request),
-            "qualities": VIDEO_QUALITIES,
             "text_only": text_only,
             "preview": preview,
             "chapters": _chapters(player, progress),

@@ -155,13 +155,6 @@ def learner_progress(*, user: User, course_run: CourseRun, outline: Outline) -> 
     return LearnerProgress(done=done, last_unit_key=last or "", outline=outline)
 
 
-def progress_of_runs(*, user: User, course_run_ids: list[int]) -> dict[int, RunProgress]:
-    return {
-        progress.course_run_id: progress
-        for progress in RunProgress.objects.filter(user=user, course_run_id__in=course_run_ids)
-    }
-
-
 def enrolment_date(*, user: AnyUser, course_run: CourseRun) -> datetime.datetime | None:
     """When the learner enrolled in the session (self-paced due dates count from it)."""
     if not user.is_authenticated:

@@ -7,9 +7,9 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language_info
 
-register = template.Library()
+from sankore.courseware.media import VIDEO_QUALITIES as QUALITY_ORDER
 
-QUALITY_ORDER = ("240p", "360p", "720p")
+register = template.Library()
 
 
 @register.filter
