@@ -147,7 +147,13 @@ class LearnerGrade(models.Model):
     passed_at = models.DateTimeField(null=True, blank=True)
     # [{"name", "weight", "score", "counted", "dropped"}] as the policy computed them.
     by_type = models.JSONField(default=list)
+    # The barème and the publication it was computed with: a grade whose versions are not
+    # the session's current ones is being recomputed (see GradeRecomputation).
     policy_version = models.PositiveIntegerField(default=0)
+    content_version = models.PositiveIntegerField(default=0)
+    # The newest problem score it was computed from: a computation that read older scores
+    # never overwrites it (a recomputation racing a learner's answer).
+    scores_at = models.DateTimeField(null=True, blank=True)
     # Set by the course team (with a reason, see GradeChange); wins over the computed one.
     override_percent = models.DecimalField(
         _("note corrigée (%)"), max_digits=5, decimal_places=2, null=True, blank=True
@@ -189,3 +195,45 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} : {self.old_percent} → {self.new_percent}"
+
+
+class RecomputationStatus(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminé")
+    SUPERSEDED = "superseded", _("remplacé par un plus récent")
+    FAILED = "failed", _("échoué")
+
+
+class GradeRecomputation(models.Model):
+    """The grades of a whole session recomputed in the background after its barème or its
+    content changed: one per (barème version, publication version), so asking twice, or a
+    task run twice, does the work once."""
+
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="grade_recomputations"
+    )
+    policy_version = models.PositiveIntegerField()
+    content_version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=12, choices=RecomputationStatus.choices, default=RecomputationStatus.QUEUED
+    )
+    learners = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("recalcul des notes")
+        verbose_name_plural = _("recalculs des notes")
+        ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_run", "policy_version", "content_version"],
+                name="assessments_recomputation_once_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_run_id} v{self.policy_version}/{self.content_version}: {self.status}"

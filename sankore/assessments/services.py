@@ -13,24 +13,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.models import User
 from sankore.assessments import grading as arithmetic
+from sankore.assessments import recompute
 from sankore.assessments.block_types import GradeResult, ProblemType
 from sankore.assessments.models import (
     AssessmentType,
     GradeChange,
+    GradeRecomputation,
     GradingPolicy,
     LearnerGrade,
     ProblemScore,
+    RecomputationStatus,
     Submission,
 )
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ConflictError, NotFoundError, ServiceError
+from sankore.courseware import selectors as courseware_selectors
 from sankore.courseware.models import PublishedBlock, PublishedOutline
 from sankore.courseware.registry import block_type_of
 from sankore.courseware.selectors import Outline
@@ -136,7 +140,10 @@ def submission_create(
         score.updated_at = moment
         score.save(update_fields=["attempts", "score", "is_correct", "updated_at"])
         grade_refresh(
-            user=user, course_run=course_run, outline=Outline(publication.outline), now=moment
+            user=user,
+            course_run=course_run,
+            outline=Outline(publication.outline, version=publication.version),
+            now=moment,
         )
     return SubmissionOutcome(submission, result, replayed=False)
 
@@ -145,44 +152,109 @@ def grade_refresh(
     *, user: User, course_run: CourseRun, outline: Outline, now: datetime.datetime | None = None
 ) -> LearnerGrade | None:
     """Recompute the learner's grade from their stored scores and the session's policy
-    (``None`` when the session has no policy yet)."""
-    policy = GradingPolicy.objects.filter(course_run=course_run).first()
-    if policy is None:
+    (``None`` when the session has no policy yet): the session-wide statement, for one."""
+    written = recompute.grades_compute(
+        course_run_id=course_run.pk,
+        outline=outline,
+        content_version=outline.version,
+        now=timezone.now() if now is None else now,
+        user_ids=[user.pk],
+    )
+    if not written:
         return None
-    rules = [
-        arithmetic.AssessmentTypeRule(t.name, t.weight, t.drop_lowest)
-        for t in AssessmentType.objects.filter(policy=policy).order_by("position", "pk")
-    ]
-    scores = dict(
-        ProblemScore.objects.filter(user=user, course_run=course_run).values_list(
-            "block_key", "score"
+    return LearnerGrade.objects.filter(user=user, course_run=course_run).first()
+
+
+def grades_recompute_request(*, course_run: CourseRun) -> GradeRecomputation | None:
+    """Ask for the session's grades to be recomputed with its current barème and content,
+    in the background; asking again for the same versions returns the same request."""
+    policy = GradingPolicy.objects.filter(course_run=course_run).first()
+    publication = courseware_selectors.publication_current(course_run_id=course_run.pk)
+    if policy is None or publication is None:
+        return None
+    job, created = GradeRecomputation.objects.get_or_create(
+        course_run=course_run,
+        policy_version=policy.version,
+        content_version=publication.version,
+    )
+    if created:
+        from sankore.assessments.tasks import grades_recompute_task
+
+        transaction.on_commit(lambda: grades_recompute_task.enqueue(job.pk))
+    return job
+
+
+STALE_CATCH_UP_ROUNDS = 3
+STALE_BATCH = 1_000
+
+
+def grades_recompute_run(
+    *, recomputation_id: int, now: datetime.datetime | None = None
+) -> GradeRecomputation:
+    """Do a requested recomputation (the task calls it; running it twice does it once).
+
+    Learners are written in batches, each its own short transaction. An answer that
+    arrives meanwhile keeps its own, newer grade (see ``scores_at`` in the statement); a
+    grade that an answer computed with the previous barème is caught up at the end."""
+    with transaction.atomic():
+        job = GradeRecomputation.objects.select_for_update().get(pk=recomputation_id)
+        if job.status in (RecomputationStatus.DONE, RecomputationStatus.SUPERSEDED):
+            return job
+        policy = GradingPolicy.objects.filter(course_run_id=job.course_run_id).first()
+        publication = courseware_selectors.publication_current(course_run_id=job.course_run_id)
+        if (
+            policy is None
+            or publication is None
+            or (policy.version, publication.version) != (job.policy_version, job.content_version)
+        ):
+            job.status = RecomputationStatus.SUPERSEDED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+            return job
+        job.status = RecomputationStatus.RUNNING
+        job.started_at = timezone.now() if now is None else now
+        job.save(update_fields=["status", "started_at"])
+    outline = courseware_selectors.outline_of(publication)
+    try:
+        written = recompute.grades_compute(
+            course_run_id=job.course_run_id, outline=outline,
+            content_version=publication.version, now=job.started_at,
+        )  # fmt: skip
+        for _round in range(STALE_CATCH_UP_ROUNDS):
+            stale = list(
+                LearnerGrade.objects.filter(course_run_id=job.course_run_id)
+                .exclude(policy_version=job.policy_version, content_version=job.content_version)
+                .values_list("user_id", flat=True)[:STALE_BATCH]
+            )
+            if not stale:
+                break
+            recompute.grades_compute(
+                course_run_id=job.course_run_id, outline=outline,
+                content_version=publication.version, now=timezone.now(), user_ids=stale,
+            )  # fmt: skip
+    except DatabaseError as error:
+        GradeRecomputation.objects.filter(pk=job.pk).update(
+            status=RecomputationStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
+        raise
+    GradeRecomputation.objects.filter(pk=job.pk).update(
+        status=RecomputationStatus.DONE, learners=written, finished_at=timezone.now()
     )
-    by_type: dict[str, list[Decimal]] = {}
-    for unit in outline.units():
-        for block in unit.blocks:
-            graded = block.get("graded")
-            if graded:
-                by_type.setdefault(graded["type"], []).append(scores.get(block["key"], Decimal(0)))
-    result = arithmetic.course_grade(
-        rules=rules, scores_by_type=by_type, threshold_percent=policy.passing_percent
-    )
-    moment = timezone.now() if now is None else now
-    grade, _created = LearnerGrade.objects.get_or_create(user=user, course_run=course_run)
-    grade = LearnerGrade.objects.select_for_update().get(pk=grade.pk)
-    grade.percent = result.percent
-    grade.passed = grade.effective_percent >= policy.passing_percent
-    if grade.passed and grade.passed_at is None:
-        grade.passed_at = moment
-    grade.by_type = [
-        {"name": t.name, "weight": str(t.weight), "score": str(t.score), "counted": t.counted,
-         "dropped": t.dropped}
-        for t in result.by_type
-    ]  # fmt: skip
-    grade.policy_version = policy.version
-    grade.updated_at = moment
-    grade.save()
-    return grade
+    job.refresh_from_db()
+    return job
+
+
+def grades_after_publication(
+    course_run: CourseRun, publication: PublishedOutline, previous: PublishedOutline | None
+) -> None:
+    """Called by the courseware when a session is published: grades are recomputed only
+    when what counts in them changed (graded problems, their types, the pools)."""
+    if previous is not None and recompute.graded_items(
+        Outline(previous.outline)
+    ) == recompute.graded_items(Outline(publication.outline)):
+        return
+    if LearnerGrade.objects.filter(course_run=course_run).exists():
+        grades_recompute_request(course_run=course_run)
 
 
 class OverrideError(ServiceError):
@@ -270,6 +342,8 @@ def grading_policy_set(
         )
         for position, line in enumerate(types)
     )  # fmt: skip
+    if not created:
+        grades_recompute_request(course_run=course_run)
     return policy
 
 
@@ -308,6 +382,9 @@ __all__: list[Any] = [
     "TypeLine",
     "grade_override",
     "grade_refresh",
+    "grades_after_publication",
+    "grades_recompute_request",
+    "grades_recompute_run",
     "grading_policy_set",
     "policy_as_text",
     "policy_lines_parse",

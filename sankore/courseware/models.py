@@ -87,6 +87,27 @@ class Unit(models.Model):
     due_days_after_enrolment = models.PositiveSmallIntegerField(
         _("délai après l'inscription (jours)"), null=True, blank=True
     )
+    # A question pool: each learner gets this many of the unit's problems, drawn for them.
+    pool_size = models.PositiveSmallIntegerField(
+        _("exercices tirés au sort par apprenant"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vide : tous les exercices de la séquence. Sinon, chaque apprenant en reçoit ce "
+            "nombre, tirés au sort pour lui parmi ceux de la séquence (toujours les mêmes)."
+        ),
+    )
+    # A supervised exam opens only in its window, and only with the code the invigilators
+    # give in the exam room (the exam centres' sittings use it).
+    is_supervised_exam = models.BooleanField(_("examen surveillé"), default=False)
+    exam_opens_at = models.DateTimeField(_("ouverture de l'examen"), null=True, blank=True)
+    exam_closes_at = models.DateTimeField(_("fermeture de l'examen"), null=True, blank=True)
+    exam_access_code = models.CharField(
+        _("code d'accès"),
+        max_length=32,
+        blank=True,
+        help_text=_("Donné aux candidats dans la salle d'examen ; 6 caractères au moins."),
+    )
 
     class Meta:
         verbose_name = _("séquence")

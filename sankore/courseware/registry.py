@@ -10,7 +10,7 @@ with the published content; the studio builds its form from ``form_class``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,7 +20,8 @@ from django_stubs_ext import StrOrPromise
 if TYPE_CHECKING:
     from django import forms
 
-    from sankore.courseware.models import Asset
+    from sankore.catalog.models import CourseRun
+    from sankore.courseware.models import Asset, PublishedOutline
 
 
 class Completion(StrEnum):
@@ -94,3 +95,20 @@ def block_type_of(kind: str) -> BlockType | None:
 
 def block_types() -> list[BlockType]:
     return list(_registry.values())
+
+
+# What higher layers do when a session's content is published (assessments recompute the
+# grades when what counts in them changed): called inside the publication's transaction,
+# with the new publication and the one it replaces.
+PublicationListener = Callable[["CourseRun", "PublishedOutline", "PublishedOutline | None"], None]
+_publication_listeners: list[PublicationListener] = []
+
+
+def publication_listener_register(listener: PublicationListener) -> PublicationListener:
+    if listener not in _publication_listeners:
+        _publication_listeners.append(listener)
+    return listener
+
+
+def publication_listeners() -> list[PublicationListener]:
+    return list(_publication_listeners)

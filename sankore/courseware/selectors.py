@@ -23,6 +23,19 @@ from sankore.courseware.models import (
 
 
 @dataclass(frozen=True)
+class ExamWindow:
+    """A supervised exam: open from ``opens_at`` to ``closes_at``, to candidates who typed
+    the access code whose digest is kept."""
+
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    code_digest: str
+
+    def is_open(self, *, now: datetime.datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+
+@dataclass(frozen=True)
 class OutlineUnit:
     key: str
     title: str
@@ -34,12 +47,18 @@ class OutlineUnit:
     index: int  # position in the whole course, from 0
     due_at: datetime.datetime | None = None
     due_days_after_enrolment: int | None = None
+    pool_size: int | None = None  # each learner gets this many of the unit's problems
+    exam: ExamWindow | None = None
 
     def due_for(self, *, enrolled_at: datetime.datetime | None) -> datetime.datetime | None:
-        """When this unit's problems stop taking answers for a learner enrolled then."""
+        """When this unit's problems stop taking answers for a learner enrolled then (a
+        supervised exam's close, at the latest)."""
+        due = self.due_at
         if self.due_days_after_enrolment is not None and enrolled_at is not None:
-            return enrolled_at + datetime.timedelta(days=self.due_days_after_enrolment)
-        return self.due_at
+            due = enrolled_at + datetime.timedelta(days=self.due_days_after_enrolment)
+        if self.exam is not None:
+            due = min(due, self.exam.closes_at) if due is not None else self.exam.closes_at
+        return due
 
     @property
     def block_keys(self) -> list[str]:
@@ -61,6 +80,15 @@ class OutlineChapter:
     @property
     def block_keys(self) -> list[str]:
         return [key for unit in self.units for key in unit.block_keys]
+
+
+def _exam_window(data: dict[str, str] | None) -> ExamWindow | None:
+    if not data:
+        return None
+    opens, closes = parse_datetime(data["opens_at"]), parse_datetime(data["closes_at"])
+    assert opens is not None
+    assert closes is not None
+    return ExamWindow(opens_at=opens, closes_at=closes, code_digest=data["code_digest"])
 
 
 class Outline:
@@ -86,6 +114,8 @@ class Outline:
                         index=index,
                         due_at=parse_datetime(unit["due_at"]) if unit.get("due_at") else None,
                         due_days_after_enrolment=unit.get("due_days_after_enrolment"),
+                        pool_size=unit.get("pool_size"),
+                        exam=_exam_window(unit.get("exam")),
                     )
                 )
                 index += 1

@@ -16,6 +16,7 @@ from sankore.catalog.models import CourseRun
 from sankore.catalog.selectors import course_time_zone
 from sankore.core.errors import NotFoundError, ServiceError
 from sankore.core.validation import refuse_unknown_fields
+from sankore.courseware.exam_codes import exam_code_normalise
 from sankore.courseware.models import Block, Chapter, CoursewareDraft, Unit, new_key
 from sankore.courseware.registry import block_type_of
 
@@ -25,7 +26,8 @@ CHAPTER_EDITABLE_FIELDS = frozenset({"title", "release_at"})
 UNIT_EDITABLE_FIELDS = frozenset(
     {
         "title", "duration_minutes", "objectives", "is_free_preview", "due_at",
-        "due_days_after_enrolment",
+        "due_days_after_enrolment", "pool_size", "is_supervised_exam", "exam_opens_at",
+        "exam_closes_at", "exam_access_code",
     }
 )  # fmt: skip
 
@@ -159,8 +161,32 @@ def unit_create(
     return unit
 
 
+EXAM_CODE_MIN_LENGTH = 6
+
+
 @transaction.atomic
 def unit_update(*, unit: Unit, **fields: Any) -> Unit:
+    """Change a unit; a supervised exam needs its window and an access code (kept without
+    spaces, in capitals: invigilators read it aloud, candidates type it on phones)."""
+    fields = dict(fields)
+    if "exam_access_code" in fields:
+        fields["exam_access_code"] = exam_code_normalise(str(fields["exam_access_code"]))
+    if fields.get("pool_size") == 0:
+        fields["pool_size"] = None
+    code = fields.get("exam_access_code", unit.exam_access_code)
+    if fields.get("is_supervised_exam", unit.is_supervised_exam):
+        opens = fields.get("exam_opens_at", unit.exam_opens_at)
+        closes = fields.get("exam_closes_at", unit.exam_closes_at)
+        if opens is None or closes is None or closes <= opens:
+            raise OutlineError(
+                _("Un examen surveillé a une ouverture et une fermeture, dans cet ordre."),
+                code="exam_window",
+            )
+        if len(code or "") < EXAM_CODE_MIN_LENGTH:
+            raise OutlineError(
+                _("Le code d'accès d'un examen surveillé a au moins 6 caractères."),
+                code="exam_code",
+            )
     return _node_update(unit, fields, allowed=UNIT_EDITABLE_FIELDS)
 
 
@@ -344,6 +370,10 @@ def outline_copy(*, source: CourseRun, target: CourseRun) -> None:
             is_free_preview=unit.is_free_preview,
             due_at=shift(unit.due_at) if unit.due_at else None,
             due_days_after_enrolment=unit.due_days_after_enrolment,
+            pool_size=unit.pool_size,
+            # A new session has its own sittings: the exam flag stays, its window and code
+            # are set again by the course team.
+            is_supervised_exam=False,
         )
         for unit in units
     )

@@ -7,15 +7,20 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
+from sankore.courseware.exam_codes import exam_code_digest
 from sankore.courseware.models import Asset, Block, Chapter, PublishedBlock, PublishedOutline, Unit
-from sankore.courseware.registry import PublishContext, block_type_of
+from sankore.courseware.registry import (
+    Completion,
+    PublishContext,
+    block_type_of,
+    publication_listeners,
+)
 from sankore.courseware.services.outline import draft_lock
 
 # Older publications are kept a while (a learner mid-page still reads the one before).
@@ -24,6 +29,53 @@ PUBLICATIONS_KEPT = 3
 
 class PublishError(ServiceError):
     pass
+
+
+def _pool_size(unit: Unit, blocks: list[dict[str, Any]]) -> int | None:
+    """How many of the unit's problems each learner gets (``None``: all). The problems of a
+    pool count in one assessment type, or none: a learner's draw must weigh what anyone
+    else's weighs."""
+    if unit.pool_size is None:
+        return None
+    problems = [block for block in blocks if block["completion"] == Completion.SUBMIT]
+    if unit.pool_size > len(problems):
+        raise PublishError(
+            _(
+                "Séquence « %(unit)s » : %(size)s exercices à tirer au sort, mais la séquence "
+                "n'en a que %(count)s."
+            )
+            % {"unit": unit.title, "size": unit.pool_size, "count": len(problems)},
+            code="pool_size",
+        )
+    types = {(block.get("graded") or {}).get("type") for block in problems}
+    if len(types) > 1:
+        raise PublishError(
+            _(
+                "Séquence « %(unit)s » : les exercices tirés au sort comptent tous dans le même "
+                "type d'évaluation (ou aucun)."
+            )
+            % {"unit": unit.title},
+            code="pool_types",
+        )
+    return unit.pool_size if unit.pool_size < len(problems) else None
+
+
+def _exam(unit: Unit, course_run: CourseRun) -> dict[str, str] | None:
+    if not unit.is_supervised_exam:
+        return None
+    if not (unit.exam_opens_at and unit.exam_closes_at and unit.exam_access_code):
+        raise PublishError(
+            _("Séquence « %(unit)s » : l'examen surveillé n'a pas de fenêtre ou de code.")
+            % {"unit": unit.title},
+            code="exam_incomplete",
+        )
+    return {
+        "opens_at": unit.exam_opens_at.isoformat(),
+        "closes_at": unit.exam_closes_at.isoformat(),
+        "code_digest": exam_code_digest(
+            code=unit.exam_access_code, course_run_id=course_run.pk, unit_key=unit.key
+        ),
+    }
 
 
 def outline_build(
@@ -130,6 +182,8 @@ def outline_build(
                     "free_preview": unit.is_free_preview,
                     "due_at": unit.due_at.isoformat() if unit.due_at else None,
                     "due_days_after_enrolment": unit.due_days_after_enrolment,
+                    "pool_size": _pool_size(unit, outline_blocks),
+                    "exam": _exam(unit, course_run),
                     "blocks": outline_blocks,
                 }
             )
@@ -160,10 +214,10 @@ def courseware_publish(
         raise PublishError(
             _("Rien à publier : ajoutez d'abord un chapitre et une séquence."), code="empty"
         )
-    last = PublishedOutline.objects.filter(course_run=course_run).aggregate(last=Max("version"))
+    previous = PublishedOutline.objects.filter(course_run=course_run).order_by("-version").first()
     publication = PublishedOutline.objects.create(
         course_run=course_run,
-        version=(last["last"] or 0) + 1,
+        version=(previous.version if previous else 0) + 1,
         outline=outline,
         block_count=len(blocks),
         published_at=now,
@@ -178,4 +232,6 @@ def courseware_publish(
         PUBLICATIONS_KEPT:
     ]
     PublishedOutline.objects.filter(pk__in=[old.pk for old in stale]).delete()
+    for listener in publication_listeners():
+        listener(course_run, publication, previous)
     return publication

@@ -56,6 +56,8 @@ def test_publishing_snapshots_the_outline_and_the_rendered_blocks(run: CourseRun
                         "free_preview": True,
                         "due_at": None,
                         "due_days_after_enrolment": None,
+                        "pool_size": None,
+                        "exam": None,
                         "blocks": [
                             {
                                 "key": block.key,

@@ -1,0 +1,12 @@
+"""Background work of the assessments (Django's tasks API; the worker runs it)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def grades_recompute_task(recomputation_id: int) -> None:
+    from sankore.assessments.services import grades_recompute_run
+
+    grades_recompute_run(recomputation_id=recomputation_id)
