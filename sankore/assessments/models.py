@@ -237,3 +237,29 @@ class GradeRecomputation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_run_id} v{self.policy_version}/{self.content_version}: {self.status}"
+
+
+class ExamAccess(models.Model):
+    """A candidate typed the right access code of a supervised exam: they may answer its
+    problems while it is open. Kept, so the exam centre knows who entered and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_accesses"
+    )
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="exam_accesses"
+    )
+    unit_key = models.CharField(max_length=64)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("entrée dans un examen surveillé")
+        verbose_name_plural = _("entrées dans les examens surveillés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_run", "unit_key"], name="assessments_exam_access_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit_key}"

@@ -10,13 +10,16 @@ from django.db.models import QuerySet
 
 from sankore.accounts.models import User
 from sankore.assessments.models import (
+    ExamAccess,
     GradeChange,
     GradingPolicy,
     LearnerGrade,
     ProblemScore,
     Submission,
 )
+from sankore.assessments.pools import pool_draw, unit_problem_keys
 from sankore.catalog.models import CourseRun
+from sankore.courseware.selectors import OutlineUnit
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,24 @@ def problem_scores_of_learner(*, user: User, course_run: CourseRun) -> dict[str,
 
 def grade_changes(*, grade: LearnerGrade) -> QuerySet[GradeChange]:
     return grade.changes.select_related("changed_by").order_by("-changed_at", "-pk")
+
+
+def problems_drawn(*, user: User, course_run: CourseRun, unit: OutlineUnit) -> list[str]:
+    """The unit's problems this learner gets: all of them, or their draw of a pool (one
+    query, only for a pool)."""
+    keys = unit_problem_keys(unit)
+    if unit.pool_size is None or unit.pool_size >= len(keys):
+        return keys
+    answered = set(
+        ProblemScore.objects.filter(
+            user=user, course_run=course_run, block_key__in=keys
+        ).values_list("block_key", flat=True)
+    )
+    return pool_draw(
+        user_id=user.pk, course_run_id=course_run.pk, unit_key=unit.key, problem_keys=keys,
+        size=unit.pool_size, answered=answered,
+    )  # fmt: skip
+
+
+def exam_access_granted(*, user: User, course_run: CourseRun, unit_key: str) -> bool:
+    return ExamAccess.objects.filter(user=user, course_run=course_run, unit_key=unit_key).exists()

@@ -13,17 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.models import User
 from sankore.assessments import grading as arithmetic
-from sankore.assessments import recompute
+from sankore.assessments import recompute, selectors
 from sankore.assessments.block_types import GradeResult, ProblemType
 from sankore.assessments.models import (
     AssessmentType,
+    ExamAccess,
     GradeChange,
     GradeRecomputation,
     GradingPolicy,
@@ -35,9 +37,10 @@ from sankore.assessments.models import (
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ConflictError, NotFoundError, ServiceError
 from sankore.courseware import selectors as courseware_selectors
+from sankore.courseware.exam_codes import exam_code_matches
 from sankore.courseware.models import PublishedBlock, PublishedOutline
 from sankore.courseware.registry import block_type_of
-from sankore.courseware.selectors import Outline
+from sankore.courseware.selectors import Outline, OutlineUnit
 
 MAX_TOKEN_LENGTH = 64
 
@@ -90,7 +93,21 @@ def submission_create(
     if publication.course_run_id != course_run.pk:
         raise NotFoundError(_("Cet exercice n'existe pas dans ce cours."), code="not_a_problem")
     block, block_type = _problem(publication=publication, block_key=block_key)
-    if due_at is not None and (timezone.now() if now is None else now) > due_at:
+    outline = Outline(publication.outline, version=publication.version)
+    found = outline.block(block_key)
+    if found is None:
+        raise NotFoundError(_("Cet exercice n'existe pas dans ce cours."), code="not_a_problem")
+    unit = found[0]
+    moment = timezone.now() if now is None else now
+    if unit.exam is not None:
+        _exam_check(user=user, course_run=course_run, unit=unit, now=moment)
+    if unit.pool_size is not None and block_key not in selectors.problems_drawn(
+        user=user, course_run=course_run, unit=unit
+    ):
+        raise NotFoundError(
+            _("Cet exercice ne fait pas partie de ceux tirés pour vous."), code="not_drawn"
+        )
+    if due_at is not None and moment > due_at:
         raise PastDueError(
             _("La date limite de cet exercice est passée : il n'accepte plus de réponse."),
             code="past_due",
@@ -114,7 +131,6 @@ def submission_create(
                 code="no_attempt_left",
             )
         result = block_type.answer_grade(answer, block.grading or {})
-        moment = timezone.now() if now is None else now
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
@@ -139,13 +155,82 @@ def submission_create(
         score.is_correct = result.correct
         score.updated_at = moment
         score.save(update_fields=["attempts", "score", "is_correct", "updated_at"])
-        grade_refresh(
-            user=user,
-            course_run=course_run,
-            outline=Outline(publication.outline, version=publication.version),
-            now=moment,
-        )
+        grade_refresh(user=user, course_run=course_run, outline=outline, now=moment)
     return SubmissionOutcome(submission, result, replayed=False)
+
+
+class ExamClosedError(ConflictError):
+    pass
+
+
+class ExamCodeError(ServiceError):
+    pass
+
+
+# Wrong access codes a candidate may type before waiting: enough for typing errors, too few
+# to try codes (the cache is shared by every web node when Redis is configured).
+EXAM_CODE_TRIES = 5
+EXAM_CODE_WINDOW_SECONDS = 15 * 60
+
+
+def _exam_check(
+    *, user: User, course_run: CourseRun, unit: OutlineUnit, now: datetime.datetime
+) -> None:
+    assert unit.exam is not None
+    if not unit.exam.is_open(now=now):
+        raise ExamClosedError(_exam_closed_message(unit, now=now), code="exam_closed")
+    if not selectors.exam_access_granted(user=user, course_run=course_run, unit_key=unit.key):
+        raise ExamCodeError(
+            _("Saisissez d'abord le code d'accès donné dans la salle d'examen."),
+            code="exam_code_required",
+        )
+
+
+def _exam_closed_message(unit: OutlineUnit, *, now: datetime.datetime) -> str:
+    assert unit.exam is not None
+    if now < unit.exam.opens_at:
+        return str(_("Cet examen ouvre le %(date)s.")) % {
+            "date": formats.date_format(timezone.localtime(unit.exam.opens_at), "DATETIME_FORMAT")
+        }
+    return str(_("Cet examen est fermé depuis le %(date)s.")) % {
+        "date": formats.date_format(timezone.localtime(unit.exam.closes_at), "DATETIME_FORMAT")
+    }
+
+
+def exam_access_grant(
+    *,
+    user: User,
+    course_run: CourseRun,
+    unit: OutlineUnit,
+    code: str,
+    now: datetime.datetime | None = None,
+) -> ExamAccess:
+    """Let a candidate into a supervised exam with its access code, while it is open;
+    wrong codes are counted and, past a few, refused for a quarter of an hour."""
+    moment = timezone.now() if now is None else now
+    if unit.exam is None:
+        raise NotFoundError(_("Cette séquence n'est pas un examen surveillé."), code="not_an_exam")
+    if not unit.exam.is_open(now=moment):
+        raise ExamClosedError(_exam_closed_message(unit, now=moment), code="exam_closed")
+    tries_key = f"sankore:exam-code-tries:{course_run.pk}:{unit.key}:{user.pk}"
+    if int(cache.get(tries_key, 0)) >= EXAM_CODE_TRIES:
+        raise ExamCodeError(
+            _("Trop de codes erronés : réessayez dans un quart d'heure ou appelez un surveillant."),
+            code="exam_code_throttled",
+        )
+    if not exam_code_matches(
+        code=code, digest=unit.exam.code_digest, course_run_id=course_run.pk, unit_key=unit.key
+    ):
+        cache.add(tries_key, 0, EXAM_CODE_WINDOW_SECONDS)
+        try:
+            cache.incr(tries_key)
+        except ValueError:  # expired between the two calls
+            cache.set(tries_key, 1, EXAM_CODE_WINDOW_SECONDS)
+        raise ExamCodeError(_("Ce code d'accès n'est pas le bon."), code="exam_code_wrong")
+    access, _created = ExamAccess.objects.get_or_create(
+        user=user, course_run=course_run, unit_key=unit.key, defaults={"granted_at": moment}
+    )
+    return access
 
 
 def grade_refresh(
@@ -185,6 +270,7 @@ def grades_recompute_request(*, course_run: CourseRun) -> GradeRecomputation | N
 
 
 STALE_CATCH_UP_ROUNDS = 3
+ANALYZE_AFTER = 10_000  # grades written by one recomputation
 STALE_BATCH = 1_000
 
 
@@ -237,6 +323,11 @@ def grades_recompute_run(
             status=RecomputationStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
+    if written >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh statistics at once: until autovacuum gets to the table, the planner would
+        # think it small and could choose plans that take minutes on the gradebook.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {LearnerGrade._meta.db_table}")
     GradeRecomputation.objects.filter(pk=job.pk).update(
         status=RecomputationStatus.DONE, learners=written, finished_at=timezone.now()
     )
@@ -380,6 +471,7 @@ __all__: list[Any] = [
     "PolicyError",
     "SubmissionOutcome",
     "TypeLine",
+    "exam_access_grant",
     "grade_override",
     "grade_refresh",
     "grades_after_publication",

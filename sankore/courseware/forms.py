@@ -60,6 +60,32 @@ class UnitForm(forms.Form):
         min_value=1,
         max_value=3650,
     )
+    pool_size = forms.IntegerField(
+        label=_("Exercices tirés au sort par apprenant"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "Vide : tous les exercices de la séquence. Sinon, chaque apprenant en reçoit ce "
+            "nombre, tirés au sort pour lui parmi ceux de la séquence (toujours les mêmes)."
+        ),
+    )
+    is_supervised_exam = forms.BooleanField(
+        label=_("Examen surveillé (ouvert dans une fenêtre, avec un code d'accès)"),
+        required=False,
+    )
+    exam_opens_at = forms.DateTimeField(
+        label=_("Ouverture de l'examen"), required=False, widget=DateTimeLocalInput(),
+        help_text=_("Heure locale de l'établissement."),
+    )  # fmt: skip
+    exam_closes_at = forms.DateTimeField(
+        label=_("Fermeture de l'examen"), required=False, widget=DateTimeLocalInput()
+    )
+    exam_access_code = forms.CharField(
+        label=_("Code d'accès"), required=False, max_length=32,
+        help_text=_("Donné aux candidats dans la salle d'examen ; 6 caractères au moins."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip
 
 
 class AssetUploadForm(forms.Form):

@@ -79,6 +79,8 @@ def _due(unit: Unit, start: datetime.datetime) -> dict[str, int]:
         due["due_offset_minutes"] = max(0, int((unit.due_at - start).total_seconds() // 60))
     if unit.due_days_after_enrolment is not None:
         due["due_days_after_enrolment"] = unit.due_days_after_enrolment
+    if unit.pool_size is not None:
+        due["pool_size"] = unit.pool_size
     return due
 
 

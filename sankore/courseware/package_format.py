@@ -123,6 +123,9 @@ class UnitEntry(_Strict):
     # Due date of its problems: minutes after the session starts, or days after enrolment.
     due_offset_minutes: int | None = Field(default=None, ge=0, le=3650 * 1440)
     due_days_after_enrolment: int | None = Field(default=None, ge=1, le=3650)
+    # A question pool: each learner gets this many of the unit's problems. (A supervised
+    # exam's window and access code belong to one session's sittings: never exported.)
+    pool_size: int | None = Field(default=None, ge=1, le=100)
     blocks: list[BlockEntry] = Field(default_factory=list)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,11 @@ from sankore.courseware.models import (
     PublishedOutline,
     Unit,
 )
+from sankore.courseware.registry import Completion
+
+
+def _count_in(done: AbstractSet[str], keys: list[str]) -> int:
+    return sum(1 for key in keys if key in done)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,17 @@ class OutlineUnit:
     def block_keys(self) -> list[str]:
         return [block["key"] for block in self.blocks]
 
+    def completion_counts(self, done: AbstractSet[str]) -> tuple[int, int]:
+        """(completed, to complete) for a learner who completed ``done``: a pool's problems
+        count as many as each learner draws."""
+        if self.pool_size is None:
+            keys = self.block_keys
+            return _count_in(done, keys), len(keys)
+        problems = [b["key"] for b in self.blocks if b.get("completion") == Completion.SUBMIT]
+        others = [b["key"] for b in self.blocks if b.get("completion") != Completion.SUBMIT]
+        answered = min(_count_in(done, problems), self.pool_size)
+        return _count_in(done, others) + answered, len(others) + self.pool_size
+
 
 @dataclass(frozen=True)
 class OutlineChapter:
@@ -80,6 +97,10 @@ class OutlineChapter:
     @property
     def block_keys(self) -> list[str]:
         return [key for unit in self.units for key in unit.block_keys]
+
+    def completion_counts(self, done: AbstractSet[str]) -> tuple[int, int]:
+        counts = [unit.completion_counts(done) for unit in self.units]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def _exam_window(data: dict[str, str] | None) -> ExamWindow | None:
@@ -156,6 +177,10 @@ class Outline:
                 if block["key"] == key:
                     return unit, block
         return None
+
+    def completion_counts(self, done: AbstractSet[str]) -> tuple[int, int]:
+        counts = [unit.completion_counts(done) for unit in self._units]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
     @property
     def unit_count(self) -> int:

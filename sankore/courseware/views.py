@@ -219,6 +219,11 @@ def unit(request: HttpRequest, run: CourseRun, unit_id: int) -> HttpResponse:
                 "is_free_preview": unit.is_free_preview,
                 "due_at": unit.due_at,
                 "due_days_after_enrolment": unit.due_days_after_enrolment,
+                "pool_size": unit.pool_size,
+                "is_supervised_exam": unit.is_supervised_exam,
+                "exam_opens_at": unit.exam_opens_at,
+                "exam_closes_at": unit.exam_closes_at,
+                "exam_access_code": unit.exam_access_code,
             }
         )
     return render(

@@ -12,15 +12,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from sankore.assessments import selectors as assessment_selectors
 from sankore.assessments import services as assessment_services
 from sankore.assessments.block_types import ProblemType, choice_order
+from sankore.assessments.pools import pool_draw, unit_problem_keys
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors as courseware
-from sankore.courseware.registry import block_type_of
+from sankore.courseware.registry import Completion, block_type_of
+from sankore.courseware.selectors import OutlineUnit
 from sankore.learning import selectors
-from sankore.learning.player_core import PlayerContext, _complete, _learner
+from sankore.learning.player_core import PlayerContext, _complete, _learner, _published
 
 
 def _grade_lines(policy: Any, grade: Any) -> list[dict[str, Any]]:
@@ -154,3 +157,86 @@ def _answer(request: HttpRequest, player: PlayerContext, block_key: str) -> Http
             )
     target = reverse("player:unit", args=[player.run.pk, unit[0].key])
     return redirect(f"{target}#bloc-{block_key}")
+
+
+# Supervised exams and question pools on a unit page.
+
+EXAM_SHOWN = frozenset({"open", "staff"})  # states in which the exam's blocks are shown
+
+
+def _exam_gate(request: HttpRequest, player: PlayerContext, unit: OutlineUnit) -> dict[str, Any]:
+    """Where the user stands before a supervised exam: ``staff`` (sees it all), ``not_open``,
+    ``closed``, ``enrol`` (only enrolled learners sit it), ``code`` (to type), ``open``."""
+    assert unit.exam is not None
+    now = timezone.now()
+    if player.access.is_staff:
+        state = "staff"
+    elif now < unit.exam.opens_at:
+        state = "not_open"
+    elif now >= unit.exam.closes_at:
+        state = "closed"
+    elif not player.access.enrolled:
+        state = "enrol"
+    elif assessment_selectors.exam_access_granted(
+        user=_learner(request), course_run=player.run, unit_key=unit.key
+    ):
+        state = "open"
+    else:
+        state = "code"
+    return {"state": state, "window": unit.exam, "shown": state in EXAM_SHOWN}
+
+
+def _exam_may_show(request: HttpRequest, player: PlayerContext, unit: OutlineUnit) -> bool:
+    return unit.exam is None or _exam_gate(request, player, unit)["shown"]
+
+
+def _drawn_only(
+    request: HttpRequest, player: PlayerContext, unit: OutlineUnit, rendered: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
+    """A pool shows each learner their own draw (the staff see every problem)."""
+    problems = unit_problem_keys(unit)
+    if unit.pool_size is None or unit.pool_size >= len(problems):
+        return rendered, None
+    pool = {"size": unit.pool_size, "total": len(problems)}
+    if player.access.is_staff and not player.access.enrolled:
+        return rendered, pool
+    if player.access.enrolled:
+        drawn = assessment_selectors.problems_drawn(
+            user=_learner(request), course_run=player.run, unit=unit
+        )
+    else:  # a visitor of a free-preview unit: a draw of their own, never recorded
+        drawn = pool_draw(
+            user_id=0, course_run_id=player.run.pk, unit_key=unit.key, problem_keys=problems,
+            size=unit.pool_size,
+        )  # fmt: skip
+    kept = set(drawn)
+    shown = [
+        item for item in rendered
+        if block_type_of(item["kind"]) is None
+        or block_type_of(item["kind"]).completion != Completion.SUBMIT  # type: ignore[union-attr]
+        or item["key"] in kept
+    ]  # fmt: skip
+    return shown, pool
+
+
+@require_POST
+def exam_unlock(request: HttpRequest, run_id: int, unit_key: str) -> HttpResponse:
+    """A candidate types the access code given in the exam room."""
+    player = _published(request, run_id)
+    unit = player.outline.unit(unit_key)
+    if unit is None or unit.exam is None or not player.access.enrolled:
+        raise Http404
+    if not player.access.may_open_unit(
+        outline=player.outline, unit=unit, now=timezone.now(), pacing=player.run.pacing
+    ):
+        raise Http404
+    try:
+        assessment_services.exam_access_grant(
+            user=_learner(request), course_run=player.run, unit=unit,
+            code=request.POST.get("code", "")[:64],
+        )  # fmt: skip
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("Vous êtes entré dans l'examen. Bon courage !"))
+    return redirect("player:unit", player.run.pk, unit.key)

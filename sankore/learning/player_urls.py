@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sankore.learning import player_problems
 from sankore.learning import player_views as views
 
 app_name = "player"
@@ -18,5 +19,6 @@ urlpatterns = [
         name="block_action",
     ),
     path("<int:run_id>/apercu/<slug:unit_key>/", views.unit_preview, name="unit_preview"),
+    path("<int:run_id>/<slug:unit_key>/examen/", player_problems.exam_unlock, name="exam_unlock"),
     path("<int:run_id>/<slug:unit_key>/", views.unit_page, name="unit"),
 ]

@@ -53,7 +53,14 @@ from sankore.learning.player_core import (
     _session,
     _text_only,
 )
-from sankore.learning.player_problems import _answer, _grade_lines, _with_problems
+from sankore.learning.player_problems import (
+    _answer,
+    _drawn_only,
+    _exam_gate,
+    _exam_may_show,
+    _grade_lines,
+    _with_problems,
+)
 
 
 @require_safe
@@ -153,7 +160,8 @@ def unit_page(request: HttpRequest, run_id: int, unit_key: str) -> HttpResponse:
     blocks = courseware.published_blocks_of_unit(
         publication_id=player.publication_id, unit_key=unit.key
     )
-    if player.access.enrolled and request.method == "GET":  # a HEAD reads, it records nothing
+    shown = _exam_may_show(request, player, unit)
+    if shown and player.access.enrolled and request.method == "GET":  # a HEAD records nothing
         viewed = [
             block.key
             for block in blocks
@@ -200,6 +208,10 @@ def _render_unit(
                 ],
             }
         )
+    exam = _exam_gate(request, player, unit) if unit.exam is not None and not preview else None
+    if exam is not None and not exam["shown"]:
+        rendered = []
+    rendered, pool = _drawn_only(request, player, unit, rendered)
     _with_problems(request, player, rendered, blocks)
     previous, following = player.outline.neighbours(unit)
     chapter = player.outline.chapter_of(unit)
@@ -223,6 +235,8 @@ def _render_unit(
             "text_only": text_only,
             "preview": preview,
             "chapters": _chapters(player, progress),
+            "exam": exam,
+            "pool": pool,
         },
     )
 
@@ -317,7 +331,9 @@ def block_action(
     (a video's transcript), ``externe`` (an external video), ``progression`` (POST: how much
     of a video was watched)."""
     player = _published(request, run_id)
-    _unit, block = _block_in_outline(player, block_key)
+    unit, block = _block_in_outline(player, block_key)
+    if action != "repondre" and not _exam_may_show(request, player, unit):
+        raise Http404  # an exam's files and videos wait for its opening, like its page
     if action == "progression":
         if block["completion"] != Completion.WATCH:  # only videos are completed by watching
             raise Http404

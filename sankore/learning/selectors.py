@@ -122,16 +122,15 @@ class LearnerProgress:
         return key in self.done
 
     def unit_done(self, unit: OutlineUnit) -> bool:
-        return bool(unit.block_keys) and self.done.issuperset(unit.block_keys)
+        completed, total = unit.completion_counts(self.done)
+        return total > 0 and completed >= total
 
     def chapter_counts(self, chapter: OutlineChapter) -> tuple[int, int]:
-        keys = chapter.block_keys
-        return len(self.done.intersection(keys)), len(keys)
+        return chapter.completion_counts(self.done)
 
     @property
     def counts(self) -> tuple[int, int]:
-        keys = self.outline.block_keys
-        return len(self.done.intersection(keys)), len(keys)
+        return self.outline.completion_counts(self.done)
 
     @property
     def percent(self) -> int:

@@ -118,13 +118,12 @@ def _progress_locked(*, user: User, course_run_id: int, now: datetime.datetime) 
 
 
 def _progress_refresh(*, progress: RunProgress, outline: Outline, done: set[str]) -> None:
-    keys = outline.block_keys
-    progress.total_blocks = len(keys)
-    progress.completed_blocks = len(done.intersection(keys))
-    progress.percent = (100 * progress.completed_blocks // len(keys)) if keys else 0
+    progress.completed_blocks, progress.total_blocks = outline.completion_counts(done)
+    progress.percent = (
+        100 * progress.completed_blocks // progress.total_blocks if progress.total_blocks else 0
+    )
     progress.chapters = {
-        chapter.key: [len(done.intersection(chapter.block_keys)), len(chapter.block_keys)]
-        for chapter in outline.chapters
+        chapter.key: list(chapter.completion_counts(done)) for chapter in outline.chapters
     }
 
 

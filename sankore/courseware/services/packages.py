@@ -131,9 +131,14 @@ class _Loader:
                     is_free_preview=unit_entry.free_preview,
                     key=unit_entry.key,
                 )
-                if unit_entry.due_offset_minutes is not None or unit_entry.due_days_after_enrolment:
+                if (
+                    unit_entry.due_offset_minutes is not None
+                    or unit_entry.due_days_after_enrolment
+                    or unit_entry.pool_size
+                ):
                     outline.unit_update(
                         unit=unit,
+                        pool_size=unit_entry.pool_size,
                         due_at=(
                             self.run.start
                             + datetime.timedelta(minutes=unit_entry.due_offset_minutes)
