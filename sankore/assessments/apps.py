@@ -9,4 +9,4 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Problem types plug into the courseware's block registry.
-        from sankore.assessments import block_types  # noqa: F401
+        from sankore.assessments import block_types, peer_block  # noqa: F401
