@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import zipfile
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from sankore.assessments.models import OpenResponse
 from sankore.core.errors import ServiceError
+from sankore.core.files import stored_file_response
 
 _ALIASES = {"jpeg": "jpg"}
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -83,3 +88,21 @@ def file_check(upload: UploadedFile, *, allowed: list[str], max_bytes: int) -> s
             code="file_content",
         )
     return extension
+
+
+def response_file_response(
+    request: HttpRequest, response: OpenResponse, *, anonymous: bool
+) -> HttpResponseBase:
+    """The response's file, always as a download (never shown inline); a reviewer gets it
+    under a neutral name (its original name could say who wrote it)."""
+    extension = response.file.name.rsplit(".", 1)[-1] if response.file.name else "bin"
+    name = f"reponse-{str(response.public_id)[:8]}.{extension}" if anonymous else response.file_name
+    return stored_file_response(
+        request,
+        storage=default_storage,
+        name=str(response.file.name),
+        content_type=response.file_type or "application/octet-stream",
+        download_name=name or f"reponse.{extension}",
+        as_attachment=True,
+        max_age=0,
+    )

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -23,8 +22,8 @@ from sankore.assessments import peer
 from sankore.assessments import peer_selectors as selectors
 from sankore.assessments.models import OpenResponse, OpenResponseStatus, PeerReview
 from sankore.assessments.peer_block import KIND
+from sankore.assessments.peer_files import response_file_response
 from sankore.core.errors import ServiceError
-from sankore.core.files import stored_file_response
 from sankore.courseware import selectors as courseware
 from sankore.learning.player_core import PlayerContext, _complete, _learner
 from sankore.learning.selectors import enrolment_date
@@ -253,23 +252,5 @@ def _response_file(request: HttpRequest, player: PlayerContext, key: str) -> Htt
     response = visible.filter(block_key=key, public_id=public_id).first()
     if response is None or not response.file:
         raise Http404
-    return response_file_download(request, response, anonymous=response.user_id != request.user.pk
+    return response_file_response(request, response, anonymous=response.user_id != request.user.pk
                                   and not player.access.is_staff)  # fmt: skip
-
-
-def response_file_download(
-    request: HttpRequest, response: OpenResponse, *, anonymous: bool
-) -> HttpResponseBase:
-    """The response's file, always as a download (never shown inline); a reviewer gets it
-    under a neutral name (its original name could say who wrote it)."""
-    extension = response.file.name.rsplit(".", 1)[-1] if response.file.name else "bin"
-    name = f"reponse-{str(response.public_id)[:8]}.{extension}" if anonymous else response.file_name
-    return stored_file_response(
-        request,
-        storage=default_storage,
-        name=str(response.file.name),
-        content_type=response.file_type or "application/octet-stream",
-        download_name=name or f"reponse.{extension}",
-        as_attachment=True,
-        max_age=0,
-    )
