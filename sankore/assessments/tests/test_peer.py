@@ -603,3 +603,25 @@ def test_the_command_is_idempotent_and_says_what_it_did() -> None:
     assert "1 response(s) changed state" in first.getvalue()
     assert "0 response(s) changed state" in second.getvalue()
     assert OpenResponse.objects.get(user=a).status == OpenResponseStatus.STAFF
+
+
+def test_an_open_response_block_survives_export_and_import() -> None:
+    import json
+
+    from sankore.courseware.models import Block
+    from sankore.courseware.package_export import package_export
+
+    run, _publication, _key, _people = build(learners=0)
+    buffer = io.BytesIO()
+    package_export(course_run=run, target=buffer)
+
+    target = CourseRunFactory(course=run.course)
+    buffer.seek(0)
+    courseware.package_import_into_session(file=buffer, course_run=target)
+
+    original = Block.objects.get(course_run=run, kind="open_response")
+    copied = Block.objects.get(course_run=target, kind="open_response")
+    assert (copied.key, copied.title, copied.data) == (original.key, original.title, original.data)
+    assert copied.data["rubric"][1]["levels"][1] == {"id": "n2", "label": "Solides", "points": "2"}
+    buffer.seek(0)
+    assert "not_exported" not in json.loads(zipfile.ZipFile(buffer).read("manifest.json"))
