@@ -33,10 +33,10 @@ ACTIONS = frozenset({"repondre-ouvert", "demander-evaluation", "evaluer", "auto-
 _DRAFT = "sankore_open_response_draft"
 
 
-def _points(score: Decimal | None, points: str) -> str:
+def _points(score: Decimal | None, points: str) -> Decimal | None:
     if score is None:
-        return ""
-    return f"{(score * Decimal(str(points))).quantize(Decimal('0.01')).normalize():f}"
+        return None
+    return (score * Decimal(str(points))).quantize(Decimal("0.01"))
 
 
 def _file_url(player: PlayerContext, response: OpenResponse) -> str:
@@ -112,7 +112,7 @@ def with_open_responses(
             "criteria": criteria,
             "response": response,
             "file_url": _file_url(player, response) if response else "",
-            "earned": _points(response.score, content.get("points", "1")) if response else "",
+            "earned": _points(response.score, content.get("points", "1")) if response else None,
             "percent": (response.score * 100).quantize(Decimal("0.1"))
             if response and response.score is not None
             else None,
@@ -132,8 +132,11 @@ def with_open_responses(
             }
             if self_review
             else None,
-            "self_due": bool(
-                response and response.rubric.get("self_assessment") and not self_review
+            "self_due": bool(  # asked until the grade is final; it counts only as a fallback
+                response
+                and response.status == OpenResponseStatus.PEERS
+                and response.rubric.get("self_assessment")
+                and not self_review
             ),
             "given": len(done),
             "peers_required": peers_required,
