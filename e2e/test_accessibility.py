@@ -13,7 +13,7 @@ from sankore.catalog.models import CourseRun, CourseTeamRole
 from sankore.catalog.services import course_team_member_set
 from sankore.catalog.tests.factories import CourseFactory, CourseRunFactory
 from sankore.courseware import services as courseware
-from sankore.courseware.models import Block
+from sankore.courseware.models import Block, Chapter, Unit
 from sankore.courseware.tests.factories import caption_asset, chapter, file_asset, text_block, unit
 from sankore.institutions.tests.factories import InstitutionFactory
 from sankore.learning.services import enrolment_create
@@ -82,13 +82,36 @@ def _published_content(run: CourseRun) -> list[str]:
         title="Question 4",
         data={"prompt": "Associez", "pairs": "Paludisme = moustiquaire\nCholéra = eau potable"},
     )
+    homework = _open_response_unit(week)
     courseware.courseware_publish(course_run=run)
     return [
         f"/apprendre/{run.pk}/",
         f"/apprendre/{run.pk}/{reading.key}/",
         f"/apprendre/{run.pk}/{watching.key}/",
         f"/apprendre/{run.pk}/{quiz.key}/",
+        f"/apprendre/{run.pk}/{homework.key}/",
     ]
+
+
+def _open_response_unit(week: Chapter) -> Unit:
+    homework = unit(week, "Devoir : un plan d'action")
+    courseware.block_create(
+        unit=homework,
+        kind="open_response",
+        title="Votre plan",
+        data={
+            "prompt": "Proposez un plan d'action pour le puits du village.",
+            "allow_text": True,
+            "allow_file": True,
+            "file_types": ["pdf", "odt", "docx"],
+            "rubric": "Clarté : Confus=0 | Correct=1 | Excellent=2\n"
+            "Faisabilité : Faible=0 | Forte=2",
+            "peers": 1,
+            "self_assessment": True,
+            "assessment_type": "Devoir",
+        },
+    )
+    return homework
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -170,6 +193,7 @@ def test_studio_pages_have_no_accessibility_violation(
             f"/studio/sessions/{run.pk}/activites/{video.pk}/",
             f"/studio/sessions/{run.pk}/fichiers/",
             f"/studio/sessions/{run.pk}/bareme/",
+            f"/studio/sessions/{run.pk}/reponses-ouvertes/",
             "/studio/importer/",
             player_paths[1].replace(f"/apprendre/{run.pk}/", f"/apprendre/{run.pk}/apercu/"),
         ]:
@@ -179,3 +203,58 @@ def test_studio_pages_have_no_accessibility_violation(
         context.close()
 
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_open_response_states_have_no_accessibility_violation(
+    browser: Browser, live_server: object, width: int, language: str
+) -> None:
+    """The block while reviewing a peer and self-assessing, then once graded."""
+    from sankore.assessments import peer
+    from sankore.courseware.models import PublishedOutline
+
+    base = str(live_server).rstrip("/")
+    run = CourseRunFactory(course=CourseFactory(title="Santé publique à Madagascar"))
+    homework = _open_response_unit(chapter(run, "Semaine 1"))
+    courseware.courseware_publish(course_run=run)
+    publication = PublishedOutline.objects.get(course_run=run)
+    lova, mamy = UserFactory(email="lova@example.org"), UserFactory(email="mamy@example.org")
+    key = Block.objects.get(course_run=run, kind="open_response").key
+    for learner in (mamy, lova):
+        enrolment_create(user=learner, course_run=run)
+        peer.open_response_submit(
+            user=learner, course_run=run, publication=publication, block_key=key,
+            text="Creuser, filtrer, entretenir.", upload=None, client_token="t",
+        )  # fmt: skip
+    handed = peer.peer_review_allocate(reviewer=lova, course_run=run, block_key=key)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+    page = context.new_page()
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    path = f"/apprendre/{run.pk}/{homework.key}/"
+    try:
+        page.goto(base + "/comptes/login/")
+        page.locator("input[name=login]").fill(lova.email)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(base + "/mes-cours/")
+        page.goto(base + path)
+        problems["reviewing"] = _violations(axe.run(page, options=WCAG_AA).response)
+        chosen = {"c1": "n3", "c2": "n2"}
+        peer.peer_review_submit(
+            reviewer=lova, course_run=run, block_key=key,
+            response_id=str(handed.response.public_id), scores=chosen, comment="Bien.",
+        )  # fmt: skip
+        back = peer.peer_review_allocate(reviewer=mamy, course_run=run, block_key=key)
+        peer.peer_review_submit(
+            reviewer=mamy, course_run=run, block_key=key,
+            response_id=str(back.response.public_id), scores=chosen, comment="Très clair.",
+        )  # fmt: skip
+        page.goto(base + path)
+        problems["graded"] = _violations(axe.run(page, options=WCAG_AA).response)
+    finally:
+        context.close()
+
+    assert {state: found for state, found in problems.items() if found} == {}

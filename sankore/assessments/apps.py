@@ -9,7 +9,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Problem types plug into the courseware's block registry.
-        from sankore.assessments import block_types  # noqa: F401
+        from sankore.assessments import block_types, peer_block  # noqa: F401
         from sankore.assessments.services import grades_after_publication
         from sankore.courseware.registry import publication_listener_register
 

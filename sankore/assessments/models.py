@@ -3,6 +3,8 @@ problem, the session's grading policy and the learner's grade it gives."""
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -195,6 +197,153 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} : {self.old_percent} → {self.new_percent}"
+
+
+# Peer assessment (open responses graded with a rubric by other learners).
+
+
+def _response_file_path(instance: OpenResponse, filename: str) -> str:
+    """A path nobody can guess: the file is only ever served by a view that checked who asks."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"reponses-ouvertes/{instance.course_run_id}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class OpenResponseStatus(models.TextChoices):
+    PEERS = "peers", _("en attente des pairs")
+    STAFF = "staff", _("en attente de l'équipe pédagogique")
+    GRADED = "graded", _("notée")
+
+
+class ScoreSource(models.TextChoices):
+    PEERS = "peers", _("évaluations des pairs")
+    SELF = "self", _("auto-évaluation")
+    STAFF = "staff", _("équipe pédagogique")
+    OVERRIDE = "override", _("correction de l'équipe pédagogique")
+
+
+class OpenResponse(models.Model):
+    """A learner's one response to an open-response block, with the rules it is graded by
+    (rubric, number of peers, delay) as published when it was sent: a later publication
+    does not change how an earlier response is graded."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_responses"
+    )
+    course_run = models.ForeignKey(
+        "catalog.CourseRun", on_delete=models.CASCADE, related_name="open_responses"
+    )
+    block_key = models.CharField(max_length=64)
+    publication_version = models.PositiveIntegerField()
+    client_token = models.CharField(max_length=64)
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to=_response_file_path, max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    # {"criteria": [{"id", "name", "levels": [{"id", "label", "points"}]}], "max_points"}
+    rubric = models.JSONField()
+    peers_required = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # Past this moment, missing peer reviews are replaced (peers received, self, staff).
+    deadline_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=OpenResponseStatus.choices, default=OpenResponseStatus.PEERS
+    )
+    # Counters kept with F() under the row lock: peer reviews handed out (open or done),
+    # peer reviews done, and reviews the author gave to others (priority to them).
+    peer_reviews_allocated = models.PositiveSmallIntegerField(default=0)
+    peer_reviews_done = models.PositiveSmallIntegerField(default=0)
+    reviews_given = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    score_source = models.CharField(max_length=10, choices=ScoreSource.choices, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse ouverte")
+        verbose_name_plural = _("réponses ouvertes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_run", "block_key"], name="assessments_open_response_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["course_run", "block_key", "status", "peer_reviews_allocated"],
+                name="assessments_open_to_review",
+            ),
+            models.Index(fields=["status", "deadline_at"], name="assessments_open_deadline"),
+            models.Index(
+                fields=["course_run", "status", "submitted_at"], name="assessments_open_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.block_key} ({self.status})"
+
+
+class PeerReview(models.Model):
+    """One assessment of a response with its rubric: by a peer (allocated first, filled in
+    within an hour or released) or by its author (``is_self``)."""
+
+    response = models.ForeignKey(OpenResponse, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_reviews"
+    )
+    course_run = models.ForeignKey("catalog.CourseRun", on_delete=models.CASCADE, related_name="+")
+    block_key = models.CharField(max_length=64)
+    is_self = models.BooleanField(default=False)
+    scores = models.JSONField(default=dict)  # {criterion id: level id}
+    total = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    allocated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("évaluation par un pair")
+        verbose_name_plural = _("évaluations par les pairs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "response"], name="assessments_review_once_per_reviewer"
+            ),
+            # One response at a time in a reviewer's hands, per block.
+            models.UniqueConstraint(
+                fields=["reviewer", "course_run", "block_key"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="assessments_review_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["course_run", "block_key", "reviewer"], name="assessments_review_by"
+            ),
+            models.Index(fields=["submitted_at", "allocated_at"], name="assessments_review_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.response_id}"
+
+
+class PeerGradeChange(models.Model):
+    """The course team's grading of an open response (from the staff queue, or correcting a
+    peer grade): who, from what to what, when and why; never edited."""
+
+    response = models.ForeignKey(OpenResponse, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_score = models.DecimalField(max_digits=6, decimal_places=4, null=True)
+    new_score = models.DecimalField(max_digits=6, decimal_places=4)
+    scores = models.JSONField(default=dict)  # the rubric levels chosen
+    reason = models.TextField(_("motif"), blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note d'une réponse ouverte")
+        verbose_name_plural = _("notes des réponses ouvertes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} : {self.old_score} → {self.new_score}"
 
 
 class RecomputationStatus(models.TextChoices):

@@ -321,6 +321,8 @@ COURSEWARE_UPLOAD_LIMITS = {
     "caption": 2 * 1024 * 1024,
     "file": env_int("COURSEWARE_MAX_FILE_BYTES", 100 * 1024 * 1024),
 }
+# A file sent with an open response (peer assessment) weighs at most this much.
+ASSESSMENTS_PEER_FILE_MAX_BYTES = env_int("ASSESSMENTS_PEER_FILE_MAX_BYTES", 5 * 1024 * 1024)
 # A course package (zip) may hold at most this much once unpacked.
 COURSEWARE_PACKAGE_MAX_BYTES = env_int("COURSEWARE_PACKAGE_MAX_BYTES", 4 * 1024 * 1024 * 1024)
 # Uploads above this go to a temporary file instead of memory.

@@ -31,7 +31,7 @@ from sankore.courseware import selectors as courseware
 from sankore.courseware.registry import Completion, block_type_of
 from sankore.courseware.selectors import Outline, OutlineUnit
 from sankore.courseware.services import PublishError, outline_build
-from sankore.learning import selectors, services
+from sankore.learning import player_peer, selectors, services
 from sankore.learning.player_core import (
     INLINE_CONTENT_TYPES,
     PREFERENCE_MAX_AGE,
@@ -213,6 +213,7 @@ def _render_unit(
         rendered = []
     rendered, pool = _drawn_only(request, player, unit, rendered)
     _with_problems(request, player, rendered, blocks)
+    player_peer.with_open_responses(request, player, rendered)
     previous, following = player.outline.neighbours(unit)
     chapter = player.outline.chapter_of(unit)
     return _render(
@@ -340,6 +341,8 @@ def block_action(
         return _video_progress(request, player, block_key)
     if action == "repondre":
         return _answer(request, player, block_key)
+    if action in player_peer.ACTIONS:  # open responses, peer assessment
+        return player_peer.block_action(request, player, block, action)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     assert player.publication_id is not None
