@@ -3,9 +3,12 @@ in French and in English."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Browser
 
 from sankore.accounts.tests.factories import PASSWORD, UserFactory
@@ -83,8 +86,27 @@ def _published_content(run: CourseRun) -> list[str]:
         data={"prompt": "Associez", "pairs": "Paludisme = moustiquaire\nCholéra = eau potable"},
     )
     homework = _open_response_unit(week)
+    pool = unit(week, "Quiz tiré au sort")
+    for river, town in [("Niger", "Niamey"), ("Congo", "Kinshasa"), ("Sénégal", "Saint-Louis")]:
+        courseware.block_create(
+            unit=pool, kind="short_text", title=f"Fleuve de {town}",
+            data={"prompt": f"Le fleuve de {town} ?", "accepted": river, "assessment_type": "Quiz"},
+        )  # fmt: skip
+    courseware.unit_update(unit=pool, pool_size=2)
+    sitting = unit(week, "Examen surveillé")
+    courseware.block_create(
+        unit=sitting, kind="short_text", title="Question d'examen",
+        data={"prompt": "Le fleuve de Bamako ?", "accepted": "Niger", "assessment_type": "Quiz"},
+    )  # fmt: skip
+    courseware.unit_update(
+        unit=sitting, is_supervised_exam=True, exam_access_code="SANTE1",
+        exam_opens_at=timezone.now() - datetime.timedelta(hours=1),
+        exam_closes_at=timezone.now() + datetime.timedelta(hours=3),
+    )  # fmt: skip
     courseware.courseware_publish(course_run=run)
     return [
+        f"/apprendre/{run.pk}/{pool.key}/",
+        f"/apprendre/{run.pk}/{sitting.key}/",
         f"/apprendre/{run.pk}/",
         f"/apprendre/{run.pk}/{reading.key}/",
         f"/apprendre/{run.pk}/{watching.key}/",

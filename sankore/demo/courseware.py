@@ -4,6 +4,7 @@ the same import service as any package, into every session of the flagship cours
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import logging
@@ -13,6 +14,7 @@ import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,15 +100,57 @@ def seed_courseware() -> bool:
         for run in runs[1:]:
             courseware.outline_copy(source=first, target=run)
         for run in runs:
-            # One quiz a chapter, all of them counting; half the points to pass.
+            _final_exam(run)
+            # One quiz a chapter and the supervised final exam; half the points to pass.
             assessments.grading_policy_set(
                 course_run=run,
                 passing_percent=Decimal(50),
-                types=[assessments.TypeLine("Quiz", Decimal(100))],
-            )
+                types=[assessments.TypeLine("Quiz", Decimal(60)),
+                       assessments.TypeLine("Examen", Decimal(40))],
+            )  # fmt: skip
             courseware.courseware_publish(course_run=run)
     _demo_learner_progress(course)
     return True
+
+
+# The access code invigilators give in the exam room (the demo README tells it).
+DEMO_EXAM_CODE = "CLOM26"
+FINAL_EXAM_QUESTIONS = [
+    ("short_text", {"prompt": "Quel sigle français désigne un MOOC ?", "accepted": "CLOM"}),
+    ("numeric", {"prompt": "Combien de minutes dure, au plus, une vidéo de cours conseillée "
+                 "dans ce MOOC ?", "answer": "6", "tolerance": "1"}),
+    ("choice", {"prompt": "Un objectif d'apprentissage commence par…",
+                "choices": "[x] un verbe d'action observable\n[ ] le nom du chapitre\n"
+                "[ ] la durée de la séquence"}),
+    ("choice", {"prompt": "Quelle activité donne le plus de retours personnalisés à grande "
+                "échelle ?", "choices": "[x] l'évaluation par les pairs avec une grille\n"
+                "[ ] la lecture d'un PDF\n[ ] le visionnage d'une vidéo"}),
+    ("short_text", {"prompt": "Quel document décrit la progression d'un cours, séquence par "
+                    "séquence ?", "accepted": "scénario\nscénario pédagogique\nstoryboard"}),
+]  # fmt: skip
+
+
+def _final_exam(run: Any) -> None:
+    """A supervised final exam in the last chapter: three of five questions drawn for each
+    candidate, open during the session with the demo's access code."""
+    last = Chapter.objects.filter(course_run=run).order_by("-position", "-pk").first()
+    if last is None:
+        return
+    exam = courseware.unit_create(chapter=last, title="Examen final (surveillé)",
+                                  duration_minutes=30)  # fmt: skip
+    for number, (kind, data) in enumerate(FINAL_EXAM_QUESTIONS, start=1):
+        courseware.block_create(
+            unit=exam, kind=kind, title=f"Question {number}",
+            data={**data, "assessment_type": "Examen", "max_attempts": 1},
+        )  # fmt: skip
+    opens = run.start
+    closes = run.end or run.start + datetime.timedelta(days=180)
+    if closes <= timezone.now():  # an archived session: its exam took place
+        closes = opens + datetime.timedelta(hours=2)
+    courseware.unit_update(
+        unit=exam, pool_size=3, is_supervised_exam=True, exam_access_code=DEMO_EXAM_CODE,
+        exam_opens_at=opens, exam_closes_at=closes,
+    )  # fmt: skip
 
 
 def _demo_learner_progress(course: Course) -> None:

@@ -240,7 +240,11 @@ def test_the_flagship_ships_the_teacher_training_mooc_in_every_session() -> None
             "Accessibilité et démarche qualité",
             "Modèle économique et certification",
         ]
-        assert outline.unit_count == Unit.objects.filter(course_run=run).count() == 24
+        # The package's 24 units and the session's supervised final exam (3 of 5 drawn).
+        assert outline.unit_count == Unit.objects.filter(course_run=run).count() == 25
+        final = list(outline.units())[-1]
+        assert final.exam is not None
+        assert (final.pool_size, len(final.blocks)) == (3, 5)
     # One set of files for the course, shared by its sessions (re-runs copy no file).
     assert Asset.objects.filter(course=flagship, kind="caption").count() == 2
     assert Asset.objects.exclude(status=AssetStatus.READY).filter(course=flagship).count() == 0
