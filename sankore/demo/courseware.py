@@ -116,31 +116,35 @@ def seed_courseware() -> bool:
 # The access code invigilators give in the exam room (the demo README tells it).
 DEMO_EXAM_CODE = "CLOM26"
 FINAL_EXAM_QUESTIONS = [
-    ("short_text", {"prompt": "Quel sigle français désigne un MOOC ?", "accepted": "CLOM"}),
-    ("numeric", {"prompt": "Combien de minutes dure, au plus, une vidéo de cours conseillée "
-                 "dans ce MOOC ?", "answer": "6", "tolerance": "1"}),
-    ("choice", {"prompt": "Un objectif d'apprentissage commence par…",
-                "choices": "[x] un verbe d'action observable\n[ ] le nom du chapitre\n"
-                "[ ] la durée de la séquence"}),
-    ("choice", {"prompt": "Quelle activité donne le plus de retours personnalisés à grande "
-                "échelle ?", "choices": "[x] l'évaluation par les pairs avec une grille\n"
-                "[ ] la lecture d'un PDF\n[ ] le visionnage d'une vidéo"}),
-    ("short_text", {"prompt": "Quel document décrit la progression d'un cours, séquence par "
-                    "séquence ?", "accepted": "scénario\nscénario pédagogique\nstoryboard"}),
+    ("Le sigle", "short_text",
+     {"prompt": "Quel sigle français désigne un MOOC ?", "accepted": "CLOM"}),
+    ("La durée des vidéos", "numeric",
+     {"prompt": "Combien de minutes dure, au plus, une vidéo de cours conseillée dans ce MOOC ?",
+      "answer": "6", "tolerance": "1"}),
+    ("Les objectifs", "choice",
+     {"prompt": "Un objectif d'apprentissage commence par…", "shuffle": True,
+      "choices": "[x] un verbe d'action observable\n[ ] le nom du chapitre\n"
+                 "[ ] la durée de la séquence"}),
+    ("Les retours aux apprenants", "choice",
+     {"prompt": "Quelle activité donne le plus de retours personnalisés à grande échelle ?",
+      "shuffle": True, "choices": "[x] l'évaluation par les pairs avec une grille\n"
+                                  "[ ] la lecture d'un PDF\n[ ] le visionnage d'une vidéo"}),
+    ("Le scénario", "short_text",
+     {"prompt": "Quel document décrit la progression d'un cours, séquence par séquence ?",
+      "accepted": "scénario\nscénario pédagogique\nstoryboard"}),
 ]  # fmt: skip
 
 
 def _final_exam(run: Any) -> None:
-    """A supervised final exam in the last chapter: three of five questions drawn for each
-    candidate, open during the session with the demo's access code."""
-    last = Chapter.objects.filter(course_run=run).order_by("-position", "-pk").first()
-    if last is None:
-        return
-    exam = courseware.unit_create(chapter=last, title="Examen final (surveillé)",
+    """A supervised final exam in a chapter of its own: three of five questions drawn for
+    each candidate, open during the session with the demo's access code (the window, not a
+    release date, decides when it opens)."""
+    final = courseware.chapter_create(course_run=run, title="Examen final")
+    exam = courseware.unit_create(chapter=final, title="Examen final (surveillé)",
                                   duration_minutes=30)  # fmt: skip
-    for number, (kind, data) in enumerate(FINAL_EXAM_QUESTIONS, start=1):
+    for title, kind, data in FINAL_EXAM_QUESTIONS:
         courseware.block_create(
-            unit=exam, kind=kind, title=f"Question {number}",
+            unit=exam, kind=kind, title=title,
             data={**data, "assessment_type": "Examen", "max_attempts": 1},
         )  # fmt: skip
     opens = run.start

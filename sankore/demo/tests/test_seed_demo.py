@@ -239,6 +239,7 @@ def test_the_flagship_ships_the_teacher_training_mooc_in_every_session() -> None
             "Animer et tutorer une communauté",
             "Accessibilité et démarche qualité",
             "Modèle économique et certification",
+            "Examen final",
         ]
         # The package's 24 units and the session's supervised final exam (3 of 5 drawn).
         assert outline.unit_count == Unit.objects.filter(course_run=run).count() == 25
