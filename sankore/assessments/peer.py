@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,7 @@ from sankore.assessments.models import (
 )
 from sankore.assessments.peer_block import FILE_TYPES, KIND
 from sankore.assessments.peer_files import file_check
-from sankore.assessments.peer_rubric import SCORE_PLACES, peer_score, review_total
+from sankore.assessments.peer_rubric import peer_score, review_total
 from sankore.assessments.services import MAX_TOKEN_LENGTH, PastDueError, grade_refresh
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ConflictError, NotFoundError, ServiceError
@@ -318,7 +318,11 @@ def _checked_total(criteria: list[dict[str, object]], scores: Mapping[str, str])
     chosen = {key: value for key, value in scores.items() if value}
     total = review_total(criteria, chosen)
     if total is None:
-        missing = [str(c["name"]) for c in criteria if not chosen.get(str(c["id"]))]
+        missing = [  # not chosen, or a level the criterion does not have
+            str(c["name"])
+            for c in criteria
+            if review_total([c], {str(c["id"]): chosen.get(str(c["id"]), "")}) is None
+        ]
         raise ReviewError(
             _("Choisissez un niveau pour chaque critère : %(names)s.")
             % {"names": ", ".join(missing) or "?"},
@@ -373,6 +377,16 @@ def peer_review_submit(
                 code="review_expired",
             )  # fmt: skip
         response = review.response
+        # The two rows counted below, locked in one order: two learners reviewing each
+        # other at the same moment would otherwise each hold one and wait for the other.
+        list(
+            OpenResponse.objects.select_for_update()
+            .filter(
+                Q(pk=response.pk) | Q(user=reviewer, course_run=course_run, block_key=block_key)
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         review.total = _checked_total(response.rubric["criteria"], scores)
         review.scores = {key: value for key, value in scores.items() if value}
         review.comment = _checked_comment(comment)
@@ -423,6 +437,13 @@ def self_review_submit(
         earlier = PeerReview.objects.filter(response=response, reviewer=user, is_self=True).first()
         if earlier is not None:
             return earlier
+        # Asked only while the grade may still need it: past the deadline, the grade is
+        # made from what existed then (peers, the self-assessment, or the course team).
+        if response.status != OpenResponseStatus.PEERS or moment >= response.deadline_at:
+            raise ReviewError(
+                _("Votre note est arrêtée : l'auto-évaluation n'est plus possible."),
+                code="self_closed",
+            )
         review = PeerReview.objects.create(
             response=response,
             reviewer=user,
@@ -551,8 +572,8 @@ def peer_grade_override(
                 code="reason_required",
             )
         total = _checked_total(locked.rubric["criteria"], scores)
-        max_points = Decimal(str(locked.rubric["max_points"]))
-        new = min(total / max_points, Decimal(1)).quantize(SCORE_PLACES)
+        # The same arithmetic as a peer grade (a fraction of the maximum, rounded half-up).
+        new = peer_score([total], max_points=Decimal(str(locked.rubric["max_points"])))
         old = locked.score
         source = ScoreSource.OVERRIDE if old is not None else ScoreSource.STAFF
         _grade_write(locked, new, source, moment)

@@ -30,7 +30,12 @@ def _is_zip_with(upload: UploadedFile, *, odt: bool) -> bool:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
             if odt:
-                return "mimetype" in names and archive.read("mimetype").strip() == _ODT_MIMETYPE
+                # Its size checked before reading: a tiny archive may unpack to gigabytes.
+                return (
+                    "mimetype" in names
+                    and archive.getinfo("mimetype").file_size <= len(_ODT_MIMETYPE) + 16
+                    and archive.read("mimetype").strip() == _ODT_MIMETYPE
+                )
             return "[Content_Types].xml" in names and "word/document.xml" in names
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return False

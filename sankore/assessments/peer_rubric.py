@@ -21,6 +21,7 @@ from sankore.core.errors import ServiceError
 MAX_CRITERIA = 20
 MAX_LEVELS = 10
 SCORE_PLACES = Decimal("0.0001")
+POINTS_PLACES = Decimal("0.01")  # as PeerReview.total keeps them
 
 
 class RubricError(ServiceError):
@@ -82,6 +83,13 @@ def rubric_clean(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                     _("Le niveau « %(label)s » du critère « %(name)s » a un libellé et des "
                       "points positifs.") % {"label": label or position, "name": name},
                     code="rubric_points",
+                )  # fmt: skip
+            if points != points.quantize(POINTS_PLACES):
+                # A review's total is kept with two decimals: more would be rounded away.
+                raise RubricError(
+                    _("Les points du niveau « %(label)s » du critère « %(name)s » ont au plus "
+                      "deux décimales.") % {"label": label, "name": name},
+                    code="rubric_points_places",
                 )  # fmt: skip
             levels.append(
                 {
@@ -146,3 +154,11 @@ def peer_score(totals: Sequence[Decimal], *, max_points: Decimal) -> Decimal:
     middle = Decimal(statistics.median(sorted(totals)))
     fraction = min(max(middle / max_points, Decimal(0)), Decimal(1))
     return fraction.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def score_percent(score: Decimal | None) -> Decimal | None:
+    """A score in [0, 1] as the percent learners and the course team read: one decimal,
+    rounded half-up (0.625 is 62.5 %, 0.0625 is 6.3 %)."""
+    if score is None:
+        return None
+    return (score * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

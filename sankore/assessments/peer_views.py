@@ -21,6 +21,7 @@ from sankore.assessments import peer
 from sankore.assessments import peer_selectors as selectors
 from sankore.assessments.models import OpenResponseStatus
 from sankore.assessments.peer_files import response_file_response
+from sankore.assessments.peer_rubric import score_percent
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors as courseware
@@ -59,6 +60,7 @@ def open_responses(request: HttpRequest, run: CourseRun) -> HttpResponse:
     titles = _block_titles(run)
     for row in page:
         row.block_title = titles.get(row.block_key, row.block_key)  # type: ignore[attr-defined]
+        row.percent = score_percent(row.score)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -98,6 +100,7 @@ def open_response_detail(request: HttpRequest, run: CourseRun, public_id: str) -
         "assessments/studio/open_response.html",
         {"run": run, "course": run.course, "response": response, "error": error,
          "title": _block_titles(run).get(response.block_key, response.block_key),
+         "percent": score_percent(response.score),
          "reviews": list(selectors.reviews_of_response(response=response)),
          "changes": list(selectors.grade_changes_of_response(response=response)),
          "reason": request.POST.get("reason", "") if error else ""},

@@ -115,7 +115,7 @@ def seed_courseware() -> bool:
 
 # The access code invigilators give in the exam room (the demo README tells it).
 DEMO_EXAM_CODE = "CLOM26"
-FINAL_EXAM_QUESTIONS = [
+FINAL_EXAM_QUESTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("Le sigle", "short_text",
      {"prompt": "Quel sigle français désigne un MOOC ?", "accepted": "CLOM"}),
     ("La durée des vidéos", "numeric",

@@ -7,7 +7,7 @@ reviewed theirs."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from sankore.assessments import peer_selectors as selectors
 from sankore.assessments.models import OpenResponse, OpenResponseStatus, PeerReview
 from sankore.assessments.peer_block import KIND
 from sankore.assessments.peer_files import response_file_response
+from sankore.assessments.peer_rubric import score_percent
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors as courseware
 from sankore.learning.player_core import PlayerContext, _complete, _learner
@@ -36,7 +37,7 @@ _DRAFT = "sankore_open_response_draft"
 def _points(score: Decimal | None, points: str) -> Decimal | None:
     if score is None:
         return None
-    return (score * Decimal(str(points))).quantize(Decimal("0.01"))
+    return (score * Decimal(str(points))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _file_url(player: PlayerContext, response: OpenResponse) -> str:
@@ -113,9 +114,7 @@ def with_open_responses(
             "response": response,
             "file_url": _file_url(player, response) if response else "",
             "earned": _points(response.score, content.get("points", "1")) if response else None,
-            "percent": (response.score * 100).quantize(Decimal("0.1"))
-            if response and response.score is not None
-            else None,
+            "percent": score_percent(response.score) if response else None,
             "received": [
                 {
                     "number": number,

@@ -625,3 +625,95 @@ def test_an_open_response_block_survives_export_and_import() -> None:
     assert copied.data["rubric"][1]["levels"][1] == {"id": "n2", "label": "Solides", "points": "2"}
     buffer.seek(0)
     assert "not_exported" not in json.loads(zipfile.ZipFile(buffer).read("manifest.json"))
+
+
+# Found in review
+
+
+def test_a_staff_grade_is_rounded_half_up_like_a_peer_grade() -> None:
+    run = CourseRunFactory(pacing=Pacing.SELF_PACED)
+    block = courseware.block_create(
+        unit=unit(chapter(run)), kind="open_response",
+        data={"prompt": "Écrivez.", "allow_text": True, "rubric": "Fond : Rien=0 | Un=1 | Tout=32",
+              "peers": 1, "assessment_type": "Devoir"},
+    )  # fmt: skip
+    publication = courseware.courseware_publish(course_run=run)
+    learner = UserFactory()
+    enrolment_create(user=learner, course_run=run)
+    response = submit(run, publication, block.key, learner).response
+
+    peer.peer_grade_override(
+        response=response, scores={"c1": "n2"}, reason="", changed_by=UserFactory()
+    )
+
+    response.refresh_from_db()
+    # 1 / 32 = 0.03125: half-up, as the median of the same total would be.
+    assert response.score == Decimal("0.0313")
+    assert peer_score([Decimal(1)], max_points=Decimal(32)) == Decimal("0.0313")
+
+
+def test_a_review_with_a_level_that_does_not_exist_names_its_criterion() -> None:
+    run, publication, key, (a, b, *_rest) = build(peers=1)
+    submit(run, publication, key, a)
+    submit(run, publication, key, b)
+    allocated = peer.peer_review_allocate(reviewer=b, course_run=run, block_key=key, now=NOW)
+
+    with pytest.raises(peer.ReviewError) as refused:
+        peer.peer_review_submit(
+            reviewer=b, course_run=run, block_key=key,
+            response_id=str(allocated.response.public_id), scores=scores("n3", "n9"), now=NOW,
+        )  # fmt: skip
+
+    assert refused.value.code == "rubric_incomplete"
+    assert str(refused.value.message).endswith(" : Arguments.")
+    allocated.refresh_from_db()
+    assert allocated.submitted_at is None
+
+
+def test_rubric_points_have_at_most_two_decimals_as_review_totals_are_kept() -> None:
+    # A review's total is stored with two decimals: 0,125 would become 0,13 (or 0,12) and
+    # the score would no longer be the median over the rubric's maximum.
+    with pytest.raises(RubricError) as refused:
+        rubric_clean(rubric_parse("Clarté : Confus=0 | Correct=0,125 | Excellent=1"))
+
+    assert refused.value.code == "rubric_points_places"
+    assert (
+        rubric_clean(rubric_parse("Clarté : Confus=0 | Correct=0,25"))[0]["levels"][1]["points"]
+        == "0.25"
+    )
+
+
+def test_an_odt_whose_mimetype_entry_is_huge_is_refused_without_reading_it() -> None:
+    from sankore.assessments.peer_files import file_check
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" + " " * 20_000_000)
+    assert len(bomb.getvalue()) < 100_000  # a few kilobytes sent, 20 MB unpacked
+
+    with pytest.raises(ResponseFileError) as refused:
+        file_check(SimpleUploadedFile("a.odt", bomb.getvalue()), allowed=["odt"], max_bytes=10**6)
+
+    assert refused.value.code == "file_content"
+
+
+def test_a_self_assessment_is_refused_once_the_deadline_has_passed_or_the_grade_is_final() -> None:
+    run, publication, key, (a, b, *_rest) = build(peers=1)
+    submit(run, publication, key, a)
+    submit(run, publication, key, b)
+    review(run, key, b)  # a's response is graded by its peer
+
+    with pytest.raises(peer.ReviewError) as refused:
+        peer.self_review_submit(user=a, course_run=run, block_key=key, scores=scores("n3", "n2"))
+    assert refused.value.code == "self_closed"
+
+    # b's response got no peer in time: a self-assessment sent after the deadline (cron
+    # not run yet) must not become its grade; the course team grades it.
+    with pytest.raises(peer.ReviewError) as refused:
+        peer.self_review_submit(
+            user=b, course_run=run, block_key=key, scores=scores("n3", "n2"), now=LATER
+        )
+    assert refused.value.code == "self_closed"
+    assert PeerReview.objects.filter(is_self=True).count() == 0
+    peer.peer_deadlines_apply(now=LATER)
+    assert OpenResponse.objects.get(user=b).status == OpenResponseStatus.STAFF

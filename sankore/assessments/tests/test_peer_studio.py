@@ -156,3 +156,20 @@ def test_a_teacher_of_another_course_gets_403_and_a_learner_too(client: Client, 
         course=other.course, user=session["teacher"], role=CourseTeamRole.INSTRUCTOR
     )
     assert client.get(wrong).status_code == 404
+
+
+def test_the_course_team_reads_the_same_percent_as_the_learner(client: Client, session) -> None:  # type: ignore[no-untyped-def]
+    response = _learner_responds(session)
+    OpenResponse.objects.filter(pk=response.pk).update(
+        status=OpenResponseStatus.GRADED, score=Decimal("0.6250"), score_source="peers"
+    )
+    client.force_login(session["teacher"])
+
+    listed = client.get(reverse("studio:open_responses", args=[session["run"].pk]))
+    detail = client.get(
+        reverse("studio:open_response", args=[session["run"].pk, response.public_id])
+    )
+
+    # 62.5 %, as the player says — not 62 % (a banker's rounding to a whole number).
+    assert "<td>62,5 %</td>" in listed.content.decode()
+    assert "Score : 62,5 %" in detail.content.decode()

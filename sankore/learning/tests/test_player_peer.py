@@ -234,3 +234,26 @@ def test_a_get_on_a_post_action_is_refused(client: Client, essay) -> None:  # ty
 
     assert client.get(_url(essay, "repondre-ouvert")).status_code == 405
     assert client.get(_url(essay, "fichier-reponse"), {"id": "pas-un-uuid"}).status_code == 404
+
+
+def test_points_and_percent_are_written_the_french_way_and_rounded_half_up(
+    client: Client,
+    essay,  # type: ignore[no-untyped-def]
+) -> None:
+    from decimal import Decimal
+
+    from sankore.courseware.models import Block
+
+    block = Block.objects.get(course_run=essay["run"], key=essay["key"])
+    courseware.block_update(block=block, title="Essai", data={**block.data, "points": "1.5"})
+    courseware.courseware_publish(course_run=essay["run"])
+    client.force_login(essay["awa"])
+    _send(client, essay)
+    OpenResponse.objects.update(
+        status=OpenResponseStatus.GRADED, score=Decimal("0.0625"), score_source="staff"
+    )
+
+    page = _page(client, essay)
+
+    # 1.5 × 0.0625 = 0.09375 points; 6.25 % rounds half-up to 6.3 %, as grades do.
+    assert "Note : 0,09 point(s) sur 1,50 (6,3 %)." in page
