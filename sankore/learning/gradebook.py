@@ -15,7 +15,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -54,28 +54,53 @@ class OverrideForm(forms.Form):
     )
 
 
-def _rows(run: CourseRun, data: dict[str, Any]) -> QuerySet[Enrolment]:
-    grades = assessments.grades_of_run(course_run=run).filter(user_id=OuterRef("user_id"))
-    percent = DecimalField(max_digits=5, decimal_places=2)
+def _learners(run: CourseRun, data: dict[str, Any]) -> QuerySet[Enrolment]:
+    """The session's active learners, filtered and in name order; grades are read only
+    where a filter needs them (``EXISTS``), so a deep page does not compute the grades of
+    every learner before it."""
     rows = (
         Enrolment.objects.filter(course_run=run, is_active=True)
         .select_related("user")
-        .annotate(
-            grade_percent=Subquery(grades.values("percent")[:1], output_field=percent),
-            grade_override=Subquery(grades.values("override_percent")[:1], output_field=percent),
-            grade_passed=Subquery(grades.values("passed")[:1]),
-        )
         .order_by("user__full_name", "user__email", "pk")
     )
     if data.get("q"):
         rows = rows.filter(
             Q(user__full_name__icontains=data["q"]) | Q(user__email__icontains=data["q"])
         )
+    passed = assessments.grades_of_run(course_run=run).filter(
+        user_id=OuterRef("user_id"), passed=True
+    )
     if data.get("passed") == "oui":
-        rows = rows.filter(grade_passed=True)
+        rows = rows.filter(Exists(passed))
     elif data.get("passed") == "non":
-        # No grade yet (NULL) is not passed either.
-        rows = rows.filter(Q(grade_passed=False) | Q(grade_passed__isnull=True))
+        rows = rows.filter(~Exists(passed))  # no grade yet is not passed either
+    return rows
+
+
+def _rows(run: CourseRun, data: dict[str, Any]) -> QuerySet[Enrolment]:
+    """The learners with their grade in columns, for the CSV export that reads them all."""
+    grades = assessments.grades_of_run(course_run=run).filter(user_id=OuterRef("user_id"))
+    percent = DecimalField(max_digits=5, decimal_places=2)
+    return _learners(run, data).annotate(
+        grade_percent=Subquery(grades.values("percent")[:1], output_field=percent),
+        grade_override=Subquery(grades.values("override_percent")[:1], output_field=percent),
+        grade_passed=Subquery(grades.values("passed")[:1]),
+    )
+
+
+def _with_grades(run: CourseRun, rows: list[Enrolment]) -> list[Enrolment]:
+    """The page's learners get their grade (one query for the page)."""
+    grades = {
+        grade.user_id: grade
+        for grade in assessments.grades_of_run(course_run=run).filter(
+            user_id__in=[row.user_id for row in rows]
+        )
+    }
+    for row in rows:
+        grade = grades.get(row.user_id)
+        row.grade_percent = grade.percent if grade else None  # type: ignore[attr-defined]
+        row.grade_override = grade.override_percent if grade else None  # type: ignore[attr-defined]
+        row.grade_passed = grade.passed if grade else None  # type: ignore[attr-defined]
     return rows
 
 
@@ -84,7 +109,8 @@ def _rows(run: CourseRun, data: dict[str, Any]) -> QuerySet[Enrolment]:
 def gradebook(request: HttpRequest, run: CourseRun) -> HttpResponse:
     form = GradebookFilter(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(_rows(run, data), PAGE_SIZE).get_page(data.get("page") or 1)
+    page = Paginator(_learners(run, data), PAGE_SIZE).get_page(data.get("page") or 1)
+    page.object_list = _with_grades(run, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -28,7 +28,7 @@ from sankore.accounts.models import User
 from sankore.assessments import services as assessments
 from sankore.assessments.models import LearnerGrade, ProblemScore
 from sankore.catalog import services as catalog
-from sankore.catalog.models import Course, CourseTeamMember, CourseTeamRole, Pacing
+from sankore.catalog.models import Course, CourseRun, CourseTeamMember, CourseTeamRole, Pacing
 from sankore.courseware import services as courseware
 from sankore.learning.models import Enrolment
 
@@ -44,11 +44,19 @@ class Command(BaseCommand):
         parser.add_argument("--problems", type=int, default=20)
         parser.add_argument("--course", default="EDU-100", help="Code du cours (existant).")
         parser.add_argument("--cleanup", action="store_true", help="Supprimer les apprenants.")
+        parser.add_argument(
+            "--gradebook-of", type=int, help="Mesurer seulement le carnet d'une session déjà faite."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["cleanup"]:
             deleted, _ = User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
             self.stdout.write(f"{deleted} lignes supprimées.")
+            return
+        if options["gradebook_of"]:
+            self._gradebook(
+                CourseRun.objects.select_related("course").get(pk=options["gradebook_of"])
+            )
             return
         run, keys = self._session(options["course"], options["problems"])
         started = time.perf_counter()
