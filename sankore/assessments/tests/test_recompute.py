@@ -358,3 +358,32 @@ def test_type_scores_are_kept_to_four_decimals(db: None) -> None:
     grade = LearnerGrade.objects.get(user=learner)
     assert grade.by_type[0]["score"] == "0.3333"
     assert grade.percent == (D(100) / 3).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_programme_staff_run_a_failed_recomputation_again_from_the_admin(
+    client: Any, graded_session: dict[str, Any]
+) -> None:
+    from django.urls import reverse
+
+    from sankore.accounts.models import Role
+    from sankore.accounts.tests.factories import RoleAssignmentFactory
+
+    run = graded_session["run"]
+    _set_policy(run, [("Quiz", 80, 0), ("Examen", 20, 0)])  # version 2 (no commit: not run)
+    failed = GradeRecomputation.objects.get(course_run=run, policy_version=2)
+    GradeRecomputation.objects.filter(pk=failed.pk).update(status=RecomputationStatus.FAILED)
+    staff = RoleAssignmentFactory(role=Role.PROGRAMME_STAFF).user
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+    url = reverse("admin:assessments_graderecomputation_changelist")
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "run_again", "_selected_action": [failed.pk]})
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == RecomputationStatus.DONE
+    assert set(LearnerGrade.objects.filter(course_run=run).values_list("percent", flat=True)) == {
+        D(80)
+    }
