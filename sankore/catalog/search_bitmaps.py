@@ -158,17 +158,16 @@ def _masks_to_values(by_mask: dict[int, int], bits: dict[Any, int]) -> dict[str,
 
 
 def _build(rows: list[tuple[Any, ...]], ordered: list[int]) -> IndexBitmaps:
-    course_ids = array("q", (row[0] for row in rows))
-    size = len(course_ids)
     # One tuple per column (rows are tuples of the same length: strict would cost a pass).
-    values = list(zip(*rows, strict=False))[1:] or [()] * len(_COLUMNS)
+    ids, *values = list(zip(*rows, strict=False)) or [()] * (1 + len(_COLUMNS))
+    course_ids = array("q", ids)
+    size = len(course_ids)
     columns: dict[str, Sequence[Any]] = dict(zip(_COLUMNS, values, strict=True))
     by_value = {name: _bitmaps_by_value(columns[name]) for name in _COLUMNS[:3]}
-    position = {course_id: number for number, course_id in enumerate(course_ids)}
-    page_order = array("l", (position[course_id] for course_id in ordered))
-    rank = array("l", bytes(page_order.itemsize * size))
-    for place, row in enumerate(page_order):
-        rank[row] = place
+    # ``ordered`` holds the same ids as the rows: sorting its places by course id gives each
+    # position's place in the catalog's order, and sorting positions by place the reverse.
+    rank = array("l", sorted(range(size), key=ordered.__getitem__))
+    page_order = array("l", sorted(range(size), key=rank.__getitem__))
     return IndexBitmaps(
         token=secrets.token_hex(8),
         course_ids=course_ids,
