@@ -31,8 +31,9 @@ from sankore.catalog.models import (
     featured_run_of,
 )
 from sankore.catalog.search_bitmaps import (
-    BitmapSearch,
+    IndexBitmaps,
     Owner,
+    TextRows,
     bitmap_search,
     index_bitmaps,
     text_rows,
@@ -48,7 +49,6 @@ from sankore.catalog.search_index import (
 from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
 from sankore.catalog.search_sql import (
     IndexState,
-    StateColumns,
     facet_counts,
     facet_filters,
     index_state,
@@ -290,24 +290,28 @@ def course_search(
         columns = state_columns(now, snapshots_hold=snapshots_hold)
         # While every snapshot holds, the index's bitmaps give the counts and the page of any
         # combination; else (or while another process builds them) the database counts.
-        bitmaps = index_bitmaps(cursor, state, now, index_state) if snapshots_hold else None
+        bitmaps = (
+            index_bitmaps(cursor, state=state, now=now, read_state=index_state)
+            if snapshots_hold
+            else None
+        )
         if bitmaps is not None:
             owners = _owners(map(int, bitmaps.values["owner"]), params)
-            found = _bitmap_search(
-                cursor,
+            text = (
+                _text_rows(cursor, bitmaps=bitmaps, state=state, now=now, words=words)
+                if words
+                else None
+            )
+            total, counts, ids = bitmap_search(
                 bitmaps,
-                state,
-                now,
-                words,
-                columns,
-                params,
-                discipline_ids,
-                parents,
-                owners,
+                params=params,
+                text=text,
+                discipline_ids=discipline_ids,
+                discipline_parents=parents,
+                owners=owners,
                 limit=page_size,
                 offset=(page - 1) * page_size,
             )
-            total, counts, ids = found
         else:
             filters = facet_filters(params, discipline_ids, columns)
             total, counts = facet_counts(
@@ -328,32 +332,19 @@ def course_search(
     )
 
 
-def _bitmap_search(
+def _text_rows(
     cursor: Any,
-    bitmaps: Any,
+    *,
+    bitmaps: IndexBitmaps,
     state: IndexState,
     now: datetime.datetime,
     words: list[str],
-    columns: StateColumns,
-    params: CourseSearchParams,
-    discipline_ids: list[int],
-    parents: dict[int, int | None],
-    owners: list[Owner],
-    *,
-    limit: int,
-    offset: int,
-) -> BitmapSearch:
+) -> TextRows:
+    # Snapshots hold (the bitmaps are only used then): the stored availability orders the rows.
+    columns = state_columns(now, snapshots_hold=True)
+
     def ranked() -> tuple[list[int], bool]:
         found = ranked_ids(cursor, words, columns)
         return found, index_state(cursor) == state
 
-    return bitmap_search(
-        bitmaps,
-        params=params,
-        text=text_rows(bitmaps, state, now, words, ranked) if words else None,
-        discipline_ids=discipline_ids,
-        discipline_parents=parents,
-        owners=owners,
-        limit=limit,
-        offset=offset,
-    )
+    return text_rows(bitmaps, state=state, now=now, words=words, ranked_ids=ranked)

@@ -25,12 +25,13 @@ kept in each process's memory while the cache still holds that build (one small 
 from __future__ import annotations
 
 import bisect
+import datetime
 import hashlib
 import math
 import secrets
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -44,6 +45,7 @@ from sankore.catalog.search_index import (
     parse_facet_links,
 )
 from sankore.catalog.search_params import CourseSearchParams
+from sankore.catalog.search_sql import IndexState
 
 BITMAPS_CACHE_SECONDS = 600
 # Longer than a build of 100,000 rows takes; a build that died frees the lock by itself.
@@ -211,13 +213,13 @@ def _read_index(cursor: Any) -> tuple[list[tuple[Any, ...]], list[int]]:
 _local: dict[str, IndexBitmaps] = {}
 
 
-def _key(state: Any) -> str:
+def _key(state: IndexState) -> str:
     identity = (connection.vendor, connection.settings_dict["NAME"], state)
     digest = hashlib.sha256(repr(identity).encode())
     return f"catalog:search-bitmaps:v1:{digest.hexdigest()}"
 
 
-def cache_seconds(state: Any, now: Any) -> int:
+def cache_seconds(state: IndexState, now: datetime.datetime) -> int:
     """How long what was computed at ``now`` for ``state`` may be cached: the snapshots'
     interval ends it anyway (a search then reads another state)."""
     seconds = BITMAPS_CACHE_SECONDS
@@ -226,7 +228,13 @@ def cache_seconds(state: Any, now: Any) -> int:
     return max(seconds, 1)
 
 
-def index_bitmaps(cursor: Any, state: Any, now: Any, read_state: Any) -> IndexBitmaps | None:
+def index_bitmaps(
+    cursor: Any,
+    *,
+    state: IndexState,
+    now: datetime.datetime,
+    read_state: Callable[[Any], IndexState],
+) -> IndexBitmaps | None:
     """The bitmaps of ``state`` (an ``IndexState`` that holds at ``now``), or None while
     another process builds them.
 
@@ -270,10 +278,11 @@ class TextRows(NamedTuple):
 
 def text_rows(
     bitmaps: IndexBitmaps,
-    state: Any,
-    now: Any,
+    *,
+    state: IndexState,
+    now: datetime.datetime,
     words: Sequence[str],
-    ranked_ids: Any,
+    ranked_ids: Callable[[], tuple[list[int], bool]],
 ) -> TextRows:
     """The rows matching ``words``; ``ranked_ids()`` reads their course ids, best first, and
     returns them with whether the index was unchanged meanwhile (only then are they cached)."""
