@@ -30,6 +30,14 @@ from sankore.catalog.models import (
     RunState,
     featured_run_of,
 )
+from sankore.catalog.search_bitmaps import (
+    IndexBitmaps,
+    Owner,
+    TextRows,
+    bitmap_search,
+    index_bitmaps,
+    text_rows,
+)
 from sankore.catalog.search_index import (
     fold,
     search_index_rebuild,
@@ -45,6 +53,7 @@ from sankore.catalog.search_sql import (
     facet_filters,
     index_state,
     page_ids,
+    ranked_ids,
     state_columns,
     text_match,
 )
@@ -162,10 +171,14 @@ class _DisciplineTree:
 
 
 def _facet_options(
-    params: CourseSearchParams, counts: dict[str, dict[str, int]], tree: _DisciplineTree
+    params: CourseSearchParams,
+    counts: dict[str, dict[str, int]],
+    tree: _DisciplineTree,
+    owners: list[Owner] | None = None,
 ) -> dict[str, list[FacetOption]]:
     """Each facet's options: those with results, and the selected ones whatever their count.
-    Fixed lists keep their order, the taxonomy its tree order, the others go by count."""
+    Fixed lists keep their order, the taxonomy its tree order, the others go by count.
+    ``owners``: the institutions already read by the search, if it read them."""
     candidates: dict[str, list[FacetOption]] = {}
 
     def option(facet: str, value: str, label: str, key: str | None = None) -> FacetOption:
@@ -193,13 +206,10 @@ def _facet_options(
         option("language", language.code, language.name)
         for language in Language.objects.filter(code__in=codes)
     ]
-    ids = [int(pk) for pk in counts["institution"]]
-    institutions = Institution.objects.filter(pk__in=ids) | Institution.objects.filter(
-        slug__in=params.institution
-    )
+    if owners is None:
+        owners = _owners([int(pk) for pk in counts["institution"]], params)
     candidates["institution"] = [
-        option("institution", institution.slug, institution.name, str(institution.pk))
-        for institution in institutions.only("pk", "slug", "name")
+        option("institution", owner.slug, owner.name, str(owner.pk)) for owner in owners
     ]
     candidates["country"] = [
         option("country", code, str(countries.name(code)) or code)
@@ -216,6 +226,19 @@ def _facet_options(
             shown.sort(key=lambda o: (-o.count, fold(o.label), o.value))
         facets[facet] = shown
     return facets
+
+
+def _owners(ids: Iterable[int], params: CourseSearchParams) -> list[Owner]:
+    """These institutions and the selected ones, as they are now."""
+    institutions = Institution.objects.filter(pk__in=list(ids)) | Institution.objects.filter(
+        slug__in=params.institution
+    )
+    return [
+        Owner(pk, slug, name, str(country), region)
+        for pk, slug, name, country, region in institutions.values_list(
+            "pk", "slug", "name", "country", "region"
+        )
+    ]
 
 
 # --- The selector ----------------------------------------------------------------------------
@@ -256,26 +279,72 @@ def course_search(
     page, page_size = max(page, 1), max(page_size, 1)
     words = list(dict.fromkeys(search_words(params.q)))[:MAX_QUERY_WORDS]
     tree = _DisciplineTree(Discipline.objects.only("pk", "slug", "name_fr", "name_en", "parent"))
+    discipline_ids = tree.subtree_ids(params.discipline)
+    parents = {d.pk: d.parent_id for d in tree.by_slug.values()}
+    owners: list[Owner] | None = None
     with connection.cursor() as cursor:
         state = index_state(cursor)
         if real_time:
             state = _refresh_if_due(state, now, cursor)
-        columns = state_columns(now, snapshots_hold=state.holds_at(now))
-        filters = facet_filters(params, tree.subtree_ids(params.discipline), columns)
-        parents = {d.pk: d.parent_id for d in tree.by_slug.values()}
-        total, counts = facet_counts(
-            cursor, state, now, text_match(words), filters, columns, words, parents
+        snapshots_hold = state.holds_at(now)
+        columns = state_columns(now, snapshots_hold=snapshots_hold)
+        # While every snapshot holds, the index's bitmaps give the counts and the page of any
+        # combination; else (or while another process builds them) the database counts.
+        bitmaps = (
+            index_bitmaps(cursor, state=state, now=now, read_state=index_state)
+            if snapshots_hold
+            else None
         )
-        ids = page_ids(
-            cursor, words, filters, columns, limit=page_size, offset=(page - 1) * page_size
-        )
+        if bitmaps is not None:
+            owners = _owners(map(int, bitmaps.values["owner"]), params)
+            text = (
+                _text_rows(cursor, bitmaps=bitmaps, state=state, now=now, words=words)
+                if words
+                else None
+            )
+            total, counts, ids = bitmap_search(
+                bitmaps,
+                params=params,
+                text=text,
+                discipline_ids=discipline_ids,
+                discipline_parents=parents,
+                owners=owners,
+                limit=page_size,
+                offset=(page - 1) * page_size,
+            )
+        else:
+            filters = facet_filters(params, discipline_ids, columns)
+            total, counts = facet_counts(
+                cursor, state, now, text_match(words), filters, columns, words, parents
+            )
+            ids = page_ids(
+                cursor, words, filters, columns, limit=page_size, offset=(page - 1) * page_size
+            )
     return CourseSearchResult(
         courses=_page_courses(ids, now),
         total=total,
         page=page,
         page_size=page_size,
         num_pages=max(1, math.ceil(total / page_size)),
-        facets=_facet_options(params, counts, tree),
+        facets=_facet_options(params, counts, tree, owners),
         params=params,
         now=now,
     )
+
+
+def _text_rows(
+    cursor: Any,
+    *,
+    bitmaps: IndexBitmaps,
+    state: IndexState,
+    now: datetime.datetime,
+    words: list[str],
+) -> TextRows:
+    # Snapshots hold (the bitmaps are only used then): the stored availability orders the rows.
+    columns = state_columns(now, snapshots_hold=True)
+
+    def ranked() -> tuple[list[int], bool]:
+        found = ranked_ids(cursor, words, columns)
+        return found, index_state(cursor) == state
+
+    return text_rows(bitmaps, state=state, now=now, words=words, ranked_ids=ranked)

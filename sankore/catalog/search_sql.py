@@ -631,15 +631,11 @@ def facet_counts(
 # --- Page ------------------------------------------------------------------------------------
 
 
-def page_ids(
-    cursor: Any,
-    words: Sequence[str],
-    filters: dict[str, Sql],
-    columns: StateColumns,
-    *,
-    limit: int,
-    offset: int,
-) -> list[int]:
+def _ordered_sql(
+    words: Sequence[str], filters: dict[str, Sql], columns: StateColumns
+) -> tuple[Sql, str]:
+    """The ids of the matching rows and their order: by relevance with words (then as
+    without), else by availability, title and id."""
     order = "avail_rank, s.title_key, s.course_id"
     select = Sql(
         f"SELECT s.course_id, {columns.availability.text} AS avail_rank",
@@ -666,8 +662,26 @@ def page_ids(
             f"FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH %s) m ON m.course_id = s.course_id",
             [*select.params, fts_query(words)],
         )
-    cursor.execute(
-        f"{sql.text} WHERE {where.text} ORDER BY {order} LIMIT %s OFFSET %s",
-        [*sql.params, *where.params, limit, offset],
-    )
+    return Sql(f"{sql.text} WHERE {where.text}", [*sql.params, *where.params]), order
+
+
+def page_ids(
+    cursor: Any,
+    words: Sequence[str],
+    filters: dict[str, Sql],
+    columns: StateColumns,
+    *,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    sql, order = _ordered_sql(words, filters, columns)
+    cursor.execute(f"{sql.text} ORDER BY {order} LIMIT %s OFFSET %s", [*sql.params, limit, offset])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_ids(cursor: Any, words: Sequence[str], columns: StateColumns) -> list[int]:
+    """Every row matching ``words``, in the order of their pages: filtering this list gives
+    the pages of any selection (``search_bitmaps``)."""
+    sql, order = _ordered_sql(words, {}, columns)
+    cursor.execute(f"{sql.text} ORDER BY {order}", sql.params)
     return [row[0] for row in cursor.fetchall()]

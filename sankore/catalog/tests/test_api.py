@@ -191,11 +191,12 @@ def test_the_course_list_runs_the_same_queries_whatever_the_page_size(
     client: Client, django_assert_num_queries: Any
 ) -> None:
     CourseRunFactory.create_batch(3)
-    with django_assert_num_queries(11):
+    # Both after a catalog write: the first search of an index version reads its bitmaps.
+    with django_assert_num_queries(12):
         client.get("/api/v1/courses?level=introductif")
     CourseRunFactory.create_batch(20)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/api/v1/courses?level=introductif&page_size=50")
 
     assert json.loads(response.content)["count"] == 23

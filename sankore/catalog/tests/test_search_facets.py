@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,9 +23,6 @@ from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
 from sankore.catalog.selectors import catalog_counts
 from sankore.catalog.tests.factories import (
     CourseFactory,
-    DisciplineFactory,
-    LanguageFactory,
-    run_at,
 )
 from sankore.institutions.tests.factories import InstitutionFactory
 
@@ -47,78 +44,6 @@ def counts(result: CourseSearchResult, facet: str) -> dict[str, int]:
 
 
 # --- Facets ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def catalog() -> dict[str, Any]:
-    """A small catalog with every facet varied."""
-    fr = LanguageFactory(code="fr", name_fr="Français", name_en="French")
-    en = LanguageFactory(code="en", name_fr="Anglais", name_en="English")
-    sciences = DisciplineFactory(slug="sciences", name_fr="Sciences", name_en="Science")
-    biology = DisciplineFactory(
-        slug="biologie", name_fr="Biologie", name_en="Biology", parent=sciences
-    )
-    chemistry = DisciplineFactory(
-        slug="chimie", name_fr="Chimie", name_en="Chemistry", parent=sciences
-    )
-    law = DisciplineFactory(slug="droit", name_fr="Droit", name_en="Law")
-    dakar = InstitutionFactory(
-        slug="ucad", name="Université Cheikh Anta Diop", country="SN", region="afrique-ouest"
-    )
-    thies = InstitutionFactory(
-        slug="uidt", name="Université de Thiès", country="SN", region="afrique-ouest"
-    )
-    lyon = InstitutionFactory(
-        slug="lyon", name="Université de Lyon", country="FR", region="europe-ouest"
-    )
-    now = timezone.now()
-    courses = {
-        "bio": CourseFactory(
-            title="Biologie cellulaire",
-            languages=[fr],
-            disciplines=[biology],
-            owners=[dakar, thies],
-            level=Level.INTRODUCTORY,
-        ),
-        "biochem": CourseFactory(
-            title="Biochimie",
-            languages=[fr, en],
-            disciplines=[biology, chemistry],
-            owners=[lyon],
-            level=Level.ADVANCED,
-            offers_certificate=True,
-        ),
-        "chem": CourseFactory(
-            title="Chimie verte",
-            languages=[en],
-            disciplines=[chemistry],
-            owners=[dakar],
-            level=Level.INTERMEDIATE,
-            offers_attestation=False,
-            ects_credits=3,
-        ),
-        "law": CourseFactory(
-            title="Droit de l'environnement",
-            languages=[fr],
-            disciplines=[law],
-            owners=[lyon, dakar],
-            level=Level.INTRODUCTORY,
-            ects_credits=5,
-        ),
-        "sciences": CourseFactory(
-            title="Sciences pour tous",
-            languages=[fr],
-            disciplines=[sciences],
-            owners=[thies],
-            level=Level.INTRODUCTORY,
-        ),
-    }
-    run_at(courses["bio"], now, enrolment=(-5, 10), session=(3, 40))
-    run_at(courses["biochem"], now, enrolment=(5, 20), session=(25, 60))
-    run_at(courses["chem"], now, enrolment=(-5, 10), session=(3, 40))
-    run_at(courses["chem"], now, enrolment=(-130, -90), session=(-100, -50))
-    run_at(courses["law"], now, enrolment=(-40, -5), session=(-10, 30))
-    return courses
 
 
 def test_every_facet_counts_the_matching_courses(catalog: dict[str, Any]) -> None:
@@ -393,10 +318,16 @@ def test_each_course_comes_with_what_a_result_card_shows(
 def test_a_search_runs_the_same_queries_whatever_the_page_size(
     catalog: dict[str, Any], page_size: int, django_assert_num_queries: Any
 ) -> None:
-    # Taxonomy, index state, counts, page, courses and their 4 relations, 2 facet labels.
-    with django_assert_num_queries(11):
+    # Taxonomy, index state, the index read for its bitmaps (twice) and its state again,
+    # institutions, courses and their 4 relations, language labels.
+    with django_assert_num_queries(12):
         course_search(params=CourseSearchParams(q="", level=("introductif",)), page_size=page_size)
 
-    # Counts come from the cache while nothing changed.
-    with django_assert_num_queries(10):
+    # The bitmaps are kept while nothing changed: counts and page cost no query, whatever
+    # the combination.
+    with django_assert_num_queries(9):
         course_search(params=CourseSearchParams(q="", level=("introductif",)), page_size=page_size)
+    with django_assert_num_queries(9):
+        course_search(
+            params=CourseSearchParams(level=("avance",), language=("fr",)), page_size=page_size
+        )
