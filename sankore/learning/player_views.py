@@ -275,11 +275,19 @@ def _asset_for(request: HttpRequest, run_id: int, asset_key: str) -> Any:
         raise Http404
     if not access.is_staff:
         publication = courseware.publication_current(course_run_id=run.pk)
-        if publication is None or not access.may_read_asset(
-            outline=courseware.outline_of(publication),
-            asset_key=asset_key,
-            now=timezone.now(),
-            pacing=run.pacing,
+        if publication is None:
+            raise Http404
+        outline = courseware.outline_of(publication)
+        if not access.may_read_asset(
+            outline=outline, asset_key=asset_key, now=timezone.now(), pacing=run.pacing
+        ):
+            raise Http404
+        # A file used only by supervised exams waits, like their pages, for the candidate
+        # to be in the exam.
+        player = PlayerContext(run, access, outline, publication.pk)
+        units = [outline.unit(key) for key in outline.asset_units.get(asset_key, ())]
+        if units and not any(
+            unit is not None and _exam_may_show(request, player, unit) for unit in units
         ):
             raise Http404
     return asset

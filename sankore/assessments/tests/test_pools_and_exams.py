@@ -234,7 +234,8 @@ def exam(db: None) -> dict[str, Any]:
     assert outline_unit is not None
     cache.clear()
     return {"run": run, "unit": sitting, "outline_unit": outline_unit, "question": question,
-            "subject": subject, "publication": publication, "learner": learner}  # fmt: skip
+            "subject": subject, "sheet": sheet, "publication": publication,
+            "learner": learner}  # fmt: skip
 
 
 def test_an_exam_needs_its_window_and_a_code_of_six_characters(db: None) -> None:
@@ -332,11 +333,13 @@ def test_the_exam_page_shows_its_questions_only_once_the_code_is_typed(
     client.force_login(learner)
     url = reverse("player:unit", args=[run.pk, exam["unit"].key])
     download = reverse("player:block_action", args=[run.pk, exam["subject"].key, "telecharger"])
+    sheet = reverse("player:asset", args=[run.pk, exam["sheet"].key, "original"])
 
     locked = client.get(url).content.decode()
     assert 'name="code"' in locked
     assert "Le fleuve de Niamey" not in locked
     assert client.get(download).status_code == 404
+    assert client.get(sheet).status_code == 404  # its files wait too
 
     unlock = reverse("player:exam_unlock", args=[run.pk, exam["unit"].key])
     wrong = client.post(unlock, {"code": "nope"}, follow=True).content.decode()
@@ -347,6 +350,7 @@ def test_the_exam_page_shows_its_questions_only_once_the_code_is_typed(
     assert "Le fleuve de Niamey" in opened
     assert 'name="code"' not in opened
     assert client.get(download).status_code == 200
+    assert client.get(sheet).status_code == 200
 
 
 def test_the_course_team_sees_the_exam_without_a_code(client: Client, exam: dict[str, Any]) -> None:
