@@ -40,6 +40,19 @@ class ProgrammeStaffAdminMixin:
         return user_is_programme_staff(user=request.user)
 
 
+class ProgrammeStaffReadOnlyMixin(ProgrammeStaffAdminMixin):
+    """Programme staff read these rows; they change only through the platform's services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class ProgrammeStaffAuthenticationForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
         if not isinstance(user, User) or not user_may_use_admin(user=user):

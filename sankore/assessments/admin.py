@@ -9,24 +9,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 
-from sankore.accounts.admin_site import ProgrammeStaffAdminMixin
+from sankore.accounts.admin_site import ProgrammeStaffReadOnlyMixin
 from sankore.assessments.models import ExamAccess, GradeRecomputation, RecomputationStatus
 from sankore.assessments.tasks import grades_recompute_task
 
 
-class _ReadOnly(ProgrammeStaffAdminMixin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(GradeRecomputation)
-class GradeRecomputationAdmin(_ReadOnly, admin.ModelAdmin[GradeRecomputation]):
+class GradeRecomputationAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[GradeRecomputation]):
     list_display = (
         "course_run", "policy_version", "content_version", "status", "learners", "queued_at",
         "finished_at",
@@ -50,7 +39,7 @@ class GradeRecomputationAdmin(_ReadOnly, admin.ModelAdmin[GradeRecomputation]):
 
 
 @admin.register(ExamAccess)
-class ExamAccessAdmin(_ReadOnly, admin.ModelAdmin[ExamAccess]):
+class ExamAccessAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[ExamAccess]):
     list_display = ("user", "course_run", "unit_key", "granted_at")
     list_select_related = ("user", "course_run__course")
     search_fields = ("user__email", "user__full_name", "course_run__course__code")

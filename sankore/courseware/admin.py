@@ -9,20 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sankore.accounts.admin_site import ProgrammeStaffAdminMixin
+from sankore.accounts.admin_site import ProgrammeStaffReadOnlyMixin as ReadOnlyAdmin
 from sankore.courseware import services
 from sankore.courseware.models import Asset, Block, Chapter, PublishedOutline, Unit
-
-
-class ReadOnlyAdmin(ProgrammeStaffAdminMixin):
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Chapter)

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from sankore.accounts.admin_site import ProgrammeStaffAdminMixin
+from sankore.accounts.admin_site import ProgrammeStaffReadOnlyMixin
 from sankore.learning.models import Enrolment, RunProgress
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Enrolment]):
+class EnrolmentAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[Enrolment]):
     """Read-only: enrolments change through the learner's pages (capacity and counters)."""
 
     list_display = ("user", "course_run", "is_active", "created_at")
@@ -17,18 +16,9 @@ class EnrolmentAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Enrolment]):
     list_select_related = ("user", "course_run__course")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(RunProgress)
-class RunProgressAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[RunProgress]):
+class RunProgressAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[RunProgress]):
     """Read-only: progress moves with the learner's completions."""
 
     list_display = (
@@ -41,12 +31,3 @@ class RunProgressAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[RunProgress]):
     )
     search_fields = ("user__email", "course_run__course__title")
     list_select_related = ("user", "course_run__course")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
