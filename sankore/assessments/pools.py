@@ -14,9 +14,6 @@ from collections.abc import Collection, Sequence
 
 from django.utils.crypto import salted_hmac
 
-from sankore.courseware.registry import Completion
-from sankore.courseware.selectors import OutlineUnit
-
 _SALT = "sankore.assessments.pool"
 
 
@@ -46,8 +43,3 @@ def pool_draw(
     )
     chosen = set(kept) | set(others[: size - len(kept)])
     return [key for key in problem_keys if key in chosen]
-
-
-def unit_problem_keys(unit: OutlineUnit) -> list[str]:
-    """The problems of a unit, in its order: what a pool draws from."""
-    return [block["key"] for block in unit.blocks if block.get("completion") == Completion.SUBMIT]

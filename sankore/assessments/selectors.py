@@ -17,7 +17,7 @@ from sankore.assessments.models import (
     ProblemScore,
     Submission,
 )
-from sankore.assessments.pools import pool_draw, unit_problem_keys
+from sankore.assessments.pools import pool_draw
 from sankore.catalog.models import CourseRun
 from sankore.courseware.selectors import OutlineUnit
 
@@ -82,7 +82,7 @@ def grade_changes(*, grade: LearnerGrade) -> QuerySet[GradeChange]:
 def problems_drawn(*, user: User, course_run: CourseRun, unit: OutlineUnit) -> list[str]:
     """The unit's problems this learner gets: all of them, or their draw of a pool (one
     query, only for a pool)."""
-    keys = unit_problem_keys(unit)
+    keys = unit.problem_keys
     if unit.pool_size is None or unit.pool_size >= len(keys):
         return keys
     answered = set(

@@ -70,14 +70,19 @@ class OutlineUnit:
     def block_keys(self) -> list[str]:
         return [block["key"] for block in self.blocks]
 
+    @property
+    def problem_keys(self) -> list[str]:
+        """The blocks answered by submitting, in the unit's order: what a pool draws from."""
+        return [b["key"] for b in self.blocks if b.get("completion") == Completion.SUBMIT]
+
     def completion_counts(self, done: AbstractSet[str]) -> tuple[int, int]:
         """(completed, to complete) for a learner who completed ``done``: a pool's problems
         count as many as each learner draws."""
         if self.pool_size is None:
             keys = self.block_keys
             return _count_in(done, keys), len(keys)
-        problems = [b["key"] for b in self.blocks if b.get("completion") == Completion.SUBMIT]
-        others = [b["key"] for b in self.blocks if b.get("completion") != Completion.SUBMIT]
+        problems = self.problem_keys
+        others = [key for key in self.block_keys if key not in problems]
         answered = min(_count_in(done, problems), self.pool_size)
         return _count_in(done, others) + answered, len(others) + self.pool_size
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from sankore.assessments import selectors as assessment_selectors
 from sankore.assessments import services as assessment_services
 from sankore.assessments.block_types import ProblemType, choice_order
-from sankore.assessments.pools import pool_draw, unit_problem_keys
+from sankore.assessments.pools import pool_draw
 from sankore.core.errors import ServiceError
 from sankore.courseware import selectors as courseware
-from sankore.courseware.registry import Completion, block_type_of
+from sankore.courseware.registry import block_type_of
 from sankore.courseware.selectors import OutlineUnit
 from sankore.learning import selectors
 from sankore.learning.player_core import PlayerContext, _complete, _learner, _published
@@ -194,7 +194,7 @@ def _drawn_only(
     request: HttpRequest, player: PlayerContext, unit: OutlineUnit, rendered: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
     """A pool shows each learner their own draw (the staff see every problem)."""
-    problems = unit_problem_keys(unit)
+    problems = unit.problem_keys
     if unit.pool_size is None or unit.pool_size >= len(problems):
         return rendered, None
     pool = {"size": unit.pool_size, "total": len(problems)}
@@ -209,14 +209,8 @@ def _drawn_only(
             user_id=0, course_run_id=player.run.pk, unit_key=unit.key, problem_keys=problems,
             size=unit.pool_size,
         )  # fmt: skip
-    kept = set(drawn)
-    shown = [
-        item for item in rendered
-        if block_type_of(item["kind"]) is None
-        or block_type_of(item["kind"]).completion != Completion.SUBMIT  # type: ignore[union-attr]
-        or item["key"] in kept
-    ]  # fmt: skip
-    return shown, pool
+    hidden = set(problems) - set(drawn)
+    return [item for item in rendered if item["key"] not in hidden], pool
 
 
 @require_POST
