@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sankore.courseware",
     "sankore.assessments",
     "sankore.learning",
+    "sankore.credentials",
     "sankore.syndication",
     "sankore.demo",
 ]
@@ -238,6 +239,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "sankore" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The credential issuer's Ed25519 keys (PEM files, one per key id): outside the database and
+# the media, backed up with the database, the same directory on every node (a mounted secret).
+# The first run creates a key; see docs/deployment.md for rotation.
+CREDENTIALS_KEYS_DIR = Path(env_str("CREDENTIALS_KEYS_DIR", str(VAR_DIR / "keys")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
