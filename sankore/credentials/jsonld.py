@@ -118,7 +118,9 @@ def document_canonicalise(
     Raises CanonicalisationError when a term, type or identifier would be lost in expansion,
     when a context is not vendored, or when the blank-node graph is too costly.
     """
-    options = {"documentLoader": loader or document_loader()}
+    # base None: pyld would otherwise resolve relative IRIs against http://example.org/base/
+    # where other implementations leave them relative (and drop them): refuse them instead.
+    options = {"documentLoader": loader or document_loader(), "base": None}
     try:
         expanded = jsonld.JsonLdProcessor(on_property_dropped=_property_drop_refuse).expand(
             dict(document), options
