@@ -20,8 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.models import User
+from sankore.assessments import events, recompute, selectors
 from sankore.assessments import grading as arithmetic
-from sankore.assessments import recompute, selectors
 from sankore.assessments.block_types import GradeResult, ProblemType
 from sankore.assessments.models import (
     AssessmentType,
@@ -238,16 +238,22 @@ def grade_refresh(
 ) -> LearnerGrade | None:
     """Recompute the learner's grade from their stored scores and the session's policy
     (``None`` when the session has no policy yet): the session-wide statement, for one."""
+    moment = timezone.now() if now is None else now
     written = recompute.grades_compute(
         course_run_id=course_run.pk,
         outline=outline,
         content_version=outline.version,
-        now=timezone.now() if now is None else now,
+        now=moment,
         user_ids=[user.pk],
     )
     if not written:
         return None
-    return LearnerGrade.objects.filter(user=user, course_run=course_run).first()
+    grade = LearnerGrade.objects.filter(user=user, course_run=course_run).first()
+    if grade is not None and grade.passed and grade.passed_at == moment:
+        # The statement stamps ``passed_at`` with this moment only when the learner passes
+        # for the first time.
+        events.learners_passed(course_run_id=course_run.pk, user_ids=[user.pk])
+    return grade
 
 
 def grades_recompute_request(*, course_run: CourseRun) -> GradeRecomputation | None:
@@ -331,6 +337,8 @@ def grades_recompute_run(
     GradeRecomputation.objects.filter(pk=job.pk).update(
         status=RecomputationStatus.DONE, learners=written, finished_at=timezone.now()
     )
+    # A new barème or content may have made learners pass: the listeners look for them.
+    events.learners_passed(course_run_id=job.course_run_id, user_ids=None)
     job.refresh_from_db()
     return job
 
@@ -377,7 +385,8 @@ def grade_override(
     policy = GradingPolicy.objects.filter(course_run=course_run).first()
     threshold = policy.passing_percent if policy else Decimal(100)
     grade.passed = grade.effective_percent >= threshold
-    if grade.passed and grade.passed_at is None:
+    newly_passed = grade.passed and grade.passed_at is None
+    if newly_passed:
         grade.passed_at = moment
     grade.updated_at = moment
     grade.save()
@@ -385,6 +394,8 @@ def grade_override(
         grade=grade, changed_by=changed_by, old_percent=old, new_percent=percent,
         reason=reason[:2000], changed_at=moment,
     )  # fmt: skip
+    if newly_passed:
+        events.learners_passed(course_run_id=course_run.pk, user_ids=[user.pk])
     return grade
 
 

@@ -7,6 +7,7 @@ from sankore.assessments import studio_urls as assessments_studio
 from sankore.config.api import api
 from sankore.core import views as core_views
 from sankore.courseware import studio_urls as courseware_studio
+from sankore.credentials import studio_urls as credentials_studio
 from sankore.learning import studio_urls as learning_studio
 
 urlpatterns = [
@@ -27,11 +28,13 @@ urlpatterns = [
                     *courseware_studio.urlpatterns,
                     *assessments_studio.urlpatterns,
                     *learning_studio.urlpatterns,
+                    *credentials_studio.urlpatterns,
                 ],
                 "studio",
             )
         ),
     ),
+    path("", include("sankore.credentials.urls")),
     path("", include("sankore.catalog.urls")),
 ]
 

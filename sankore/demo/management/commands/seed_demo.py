@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sankore.demo import builders, scale
 from sankore.demo.courseware import seed_courseware
+from sankore.demo.credentials import seed_credentials
 from sankore.demo.plan import network_plan
 from sankore.demo.report import demo_account_lines, network_counts
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             plan=network_plan(now), now=now, password_hash=password_hash
         )
         content_loaded = seed_courseware()
+        credentials_issued = seed_credentials()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
@@ -59,6 +61,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Réseau de démonstration : {created} cours créés.")
         if content_loaded:
             self.stdout.write("Contenu du CLOM « Concevoir et animer un CLOM » chargé et publié.")
+        if credentials_issued:
+            self.stdout.write(
+                f"Attestations de l'apprenant de démonstration : {credentials_issued}."
+            )
         if batch is not None:
             learners = len(batch.course_ids) * scale.LEARNERS_PER_COURSE
             self.stdout.write(

@@ -1,0 +1,551 @@
+"""Issuing, documenting, revoking credentials: every write of the app goes through here.
+
+One credential per (holder, session, kind) is a unique constraint, so issuing twice at once
+(two grading tasks, a retried job) leaves one. A credential's revocation bit comes from its
+primary key, so issuing takes no shared lock; signing happens in the issuing transaction,
+documents (slow: a PDF) in the worker afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sankore.accounts.models import User
+from sankore.assessments.models import LearnerGrade
+from sankore.catalog.models import CourseRun
+from sankore.core.errors import ServiceError
+from sankore.credentials import badges, document_content
+from sankore.credentials.models import (
+    BulkIssue,
+    BulkStatus,
+    CourseCredentialSettings,
+    Credential,
+    CredentialDocument,
+    CredentialEvent,
+    CredentialKind,
+    CredentialStatus,
+    DocumentTemplate,
+    EventAction,
+    IssueBasis,
+    StatusList,
+)
+from sankore.learning.models import Enrolment
+
+logger = logging.getLogger(__name__)
+
+# Crockford's base32: no I, L, O, U, so a printed identifier is typed back without doubt.
+IDENTIFIER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+IDENTIFIER_LENGTH = 16  # 80 random bits
+DOCUMENTS_PER_TASK = 25
+
+
+class CredentialError(ServiceError):
+    pass
+
+
+def identifier_new() -> str:
+    return "".join(secrets.choice(IDENTIFIER_ALPHABET) for _ in range(IDENTIFIER_LENGTH))
+
+
+def identifier_normalise(text: str) -> str | None:
+    """A typed identifier in its stored form (``None`` when it cannot be one): case, spaces
+    and dashes ignored, and the letters people type for digits read as those digits."""
+    cleaned = "".join(text.split()).replace("-", "").upper()
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
+    if len(cleaned) != IDENTIFIER_LENGTH or any(c not in IDENTIFIER_ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def _offered(*, course_run: CourseRun, kind: str) -> bool:
+    course = course_run.course
+    if kind == CredentialKind.ATTESTATION:
+        return course.offers_attestation
+    return course.offers_certificate or bool(course.ects_credits)
+
+
+def _refuse_unless_offered(*, course_run: CourseRun, kind: str) -> None:
+    if _offered(course_run=course_run, kind=kind):
+        return
+    if kind == CredentialKind.ATTESTATION:
+        message = _("Ce cours ne délivre pas d'attestation de suivi.")
+    else:
+        message = _("Ce cours ne délivre pas de certificat.")
+    raise CredentialError(message, code="not_offered")
+
+
+def _printed_grade(*, course_run: CourseRun, holder: User) -> Decimal | None:
+    shows = CourseCredentialSettings.objects.filter(
+        course_id=course_run.course_id, print_grade=True
+    ).exists()
+    if not shows:
+        return None
+    grade = LearnerGrade.objects.filter(user=holder, course_run=course_run).first()
+    return grade.effective_percent if grade is not None else None
+
+
+def credential_issue(
+    *,
+    holder: User,
+    course_run: CourseRun,
+    kind: str,
+    basis: str,
+    issued_by: User | None = None,
+    now: datetime.datetime | None = None,
+    make_document: bool = True,
+) -> tuple[Credential, bool]:
+    """Issue the holder's credential of this kind for the session (or return the one they
+    have, revoked or not: a revoked credential is never silently issued again). Returns the
+    credential and whether it was created now; its document is made in the worker."""
+    existing = Credential.objects.filter(holder=holder, course_run=course_run, kind=kind).first()
+    if existing is not None:
+        return existing, False
+    _refuse_unless_offered(course_run=course_run, kind=kind)
+    if kind == CredentialKind.ATTESTATION and basis != IssueBasis.GRADE:
+        raise CredentialError(
+            _("Une attestation de suivi se délivre sur la note de la session."), code="basis"
+        )
+    if kind == CredentialKind.CERTIFICATE and basis == IssueBasis.GRADE:
+        raise CredentialError(
+            _("Un certificat se délivre après un examen surveillé ou par l'équipe pédagogique."),
+            code="basis",
+        )
+    if (
+        basis == IssueBasis.GRADE
+        and not LearnerGrade.objects.filter(
+            user=holder, course_run=course_run, passed=True
+        ).exists()
+    ):
+        raise CredentialError(
+            _("Le seuil de réussite de la session n'est pas atteint."), code="not_passed"
+        )
+    if not Enrolment.objects.filter(user=holder, course_run=course_run).exists():
+        raise CredentialError(
+            _("Cette personne n'est pas inscrite à la session."), code="not_enrolled"
+        )
+    moment = timezone.now() if now is None else now
+    course = course_run.course
+    owners = list(course.owners.order_by("pk"))
+    values = {
+        "kind": kind,
+        "holder": holder,
+        "course_run": course_run,
+        "basis": basis,
+        "holder_name": (holder.printed_name or holder.email)[:200],
+        "course_title": course.title,
+        "course_code": course.code,
+        "institution_names": [institution.name for institution in owners],
+        "session_start": timezone.localdate(course_run.start) if course_run.start else None,
+        "session_end": timezone.localdate(course_run.end) if course_run.end else None,
+        "effort_hours": course.total_effort_hours,
+        "grade_percent": _printed_grade(course_run=course_run, holder=holder),
+        "ects_credits": course.ects_credits if kind == CredentialKind.CERTIFICATE else None,
+        "language": holder.preferred_language or settings.LANGUAGE_CODE,
+        "issued_at": moment,
+        "issued_by": issued_by,
+    }
+    try:
+        with transaction.atomic():
+            credential = _credential_insert(values)
+            size = badges.STATUS_LIST_SIZE
+            credential.status_list_number = credential.pk // size + 1
+            credential.status_index = credential.pk % size
+            StatusList.objects.get_or_create(number=credential.status_list_number)
+            credential.badge = badges.badge_signed(credential=credential, holder=holder)
+            credential.save(update_fields=["status_list_number", "status_index", "badge"])
+            CredentialEvent.objects.create(
+                credential=credential,
+                action=EventAction.ISSUED,
+                actor=issued_by,
+                at=moment,
+                details={"basis": basis},
+            )
+            if make_document:
+                language = credential.language
+                transaction.on_commit(
+                    lambda: _documents_enqueue(credential_ids=[credential.pk], language=language)
+                )
+    except IntegrityError:
+        # Issued meanwhile by another process (the unique constraint decided): theirs stands.
+        credential = Credential.objects.get(holder=holder, course_run=course_run, kind=kind)
+        return credential, False
+    return credential, True
+
+
+def _credential_insert(values: dict[str, Any]) -> Credential:
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Credential.objects.create(identifier=identifier_new(), **values)
+        except IntegrityError:
+            if not Credential.objects.filter(
+                holder=values["holder"], course_run=values["course_run"], kind=values["kind"]
+            ).exists():
+                continue  # an identifier drawn twice (one chance in 2^80): draw again
+            raise
+    raise IntegrityError("no free identifier")
+
+
+def _documents_enqueue(
+    *, credential_ids: Sequence[int], language: str | None = None, replace: bool = False
+) -> None:
+    from sankore.credentials.tasks import credential_documents_make_task
+
+    for start in range(0, len(credential_ids), DOCUMENTS_PER_TASK):
+        credential_documents_make_task.enqueue(
+            list(credential_ids[start : start + DOCUMENTS_PER_TASK]), language, replace
+        )
+
+
+# --- Automatic attestations ---------------------------------------------------------------
+
+
+def _passed_without_credential(*, course_run_id: int, kind: str):  # type: ignore[no-untyped-def]
+    """Learners of the session who passed, are enrolled, and have no credential of this kind."""
+    return (
+        LearnerGrade.objects.filter(course_run_id=course_run_id, passed=True)
+        .filter(
+            Exists(
+                Enrolment.objects.filter(
+                    course_run_id=course_run_id, user_id=OuterRef("user_id"), is_active=True
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Credential.objects.filter(
+                    course_run_id=course_run_id, holder_id=OuterRef("user_id"), kind=kind
+                )
+            )
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def runs_with_pending_attestations() -> list[int]:
+    """Sessions with a learner who passed, is enrolled, and has no attestation yet."""
+    pending = (
+        LearnerGrade.objects.filter(passed=True, course_run__course__offers_attestation=True)
+        .filter(
+            Exists(
+                Enrolment.objects.filter(
+                    course_run_id=OuterRef("course_run_id"), user_id=OuterRef("user_id"),
+                    is_active=True,
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Credential.objects.filter(
+                    course_run_id=OuterRef("course_run_id"), holder_id=OuterRef("user_id"),
+                    kind=CredentialKind.ATTESTATION,
+                )
+            )
+        )
+        .values_list("course_run_id", flat=True)
+        .distinct()
+    )  # fmt: skip
+    return sorted(pending)
+
+
+@dataclass
+class IssueReport:
+    issued: int = 0
+    existing: int = 0
+    failed: int = 0
+    credential_ids: list[int] | None = None
+
+
+def attestations_issue_for_passed(
+    *, course_run_id: int, user_ids: Sequence[int] | None = None, make_documents: bool = True
+) -> IssueReport:
+    """The attestations due to learners who passed (those given, or every one of the session
+    still without one): what the grading calls for, and what a catch-up run does."""
+    report = IssueReport(credential_ids=[])
+    course_run = CourseRun.objects.select_related("course").filter(pk=course_run_id).first()
+    if course_run is None or not _offered(course_run=course_run, kind=CredentialKind.ATTESTATION):
+        return report
+    candidates = _passed_without_credential(course_run_id=course_run_id, kind="attestation")
+    if user_ids is not None:
+        candidates = candidates.filter(user_id__in=list(user_ids))
+    holders = User.objects.in_bulk(list(candidates))
+    for holder in holders.values():
+        try:
+            credential, created = credential_issue(
+                holder=holder, course_run=course_run, kind=CredentialKind.ATTESTATION,
+                basis=IssueBasis.GRADE, make_document=make_documents,
+            )  # fmt: skip
+        except CredentialError:
+            report.failed += 1
+            logger.exception("attestation of user %s in run %s refused", holder.pk, course_run_id)
+            continue
+        if created:
+            report.issued += 1
+            assert report.credential_ids is not None
+            report.credential_ids.append(credential.pk)
+        else:
+            report.existing += 1
+    return report
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def credential_document_make(
+    *, credential_id: int, language: str | None = None, replace: bool = False
+) -> CredentialDocument | None:
+    """Make and store the credential's PDF in a language (its holder's by default). Without
+    ``replace``, an existing current document is kept; with it, the new one supersedes it."""
+    credential = Credential.objects.select_related("course_run__course").get(pk=credential_id)
+    language = language or credential.language
+    current = CredentialDocument.objects.filter(
+        credential=credential, language=language, superseded_at__isnull=True
+    ).first()
+    if current is not None and not replace:
+        return current
+    content, template_version, warnings = document_content.content_for(
+        credential=credential, language=language
+    )
+    from sankore.credentials.documents import render_pdf
+
+    rendered = render_pdf(content)
+    all_warnings = [*warnings, *rendered.warnings]
+    name = default_storage.save(
+        f"credentials/{credential.identifier}/{rendered.sha256[:16]}-{language}.pdf",
+        ContentFile(rendered.pdf),
+    )
+    moment = timezone.now()
+    try:
+        with transaction.atomic():
+            Credential.objects.select_for_update().filter(pk=credential.pk).first()
+            CredentialDocument.objects.filter(
+                credential=credential, language=language, superseded_at__isnull=True
+            ).update(superseded_at=moment)
+            document = CredentialDocument.objects.create(
+                credential=credential, language=language, file=name, sha256=rendered.sha256,
+                size=len(rendered.pdf), template_version=template_version,
+                warnings=[str(w) for w in all_warnings], created_at=moment,
+            )  # fmt: skip
+            CredentialEvent.objects.create(
+                credential=credential,
+                action=EventAction.DOCUMENT,
+                at=moment,
+                details={
+                    "sha256": rendered.sha256,
+                    "language": language,
+                    "warnings": [str(w) for w in all_warnings],
+                },
+            )
+    except IntegrityError:
+        default_storage.delete(name)
+        return CredentialDocument.objects.filter(
+            credential=credential, language=language, superseded_at__isnull=True
+        ).first()
+    return document
+
+
+def documents_make(*, credential_ids: Iterable[int], language: str | None, replace: bool) -> int:
+    """Make a batch of documents (a worker task); a failure is logged and does not stop the
+    others (staff see the credential without document and can ask again)."""
+    made = 0
+    for credential_id in credential_ids:
+        try:
+            credential_document_make(
+                credential_id=credential_id, language=language, replace=replace
+            )
+        except Exception:  # one bad document must not stop the batch; logged with its id
+            logger.exception("document of credential %s failed", credential_id)
+        else:
+            made += 1
+    return made
+
+
+def credential_regenerate(*, credential: Credential, actor: User, reason: str = "") -> None:
+    """Ask for a new document (after a template change): made in the worker, it supersedes
+    the current one, whose hash keeps verifying as superseded."""
+    languages = list(
+        CredentialDocument.objects.filter(
+            credential=credential, superseded_at__isnull=True
+        ).values_list("language", flat=True)
+    ) or [credential.language]
+    CredentialEvent.objects.create(
+        credential=credential, action=EventAction.REGENERATION, actor=actor, reason=reason.strip()
+    )
+    for language in languages:
+        transaction.on_commit(
+            lambda language=language: _documents_enqueue(  # type: ignore[misc]
+                credential_ids=[credential.pk], language=language, replace=True
+            )
+        )
+
+
+def document_template_changed(*, template: DocumentTemplate) -> None:
+    """An institution changed its template or signatories: documents made before now show
+    as outdated, and staff may make new ones (one by one or for a whole session)."""
+    DocumentTemplate.objects.filter(pk=template.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+
+
+def signatories_changed(*, institution_id: int) -> None:
+    """Who signs an institution's documents changed: its template's version goes up too."""
+    template, _created = DocumentTemplate.objects.get_or_create(institution_id=institution_id)
+    document_template_changed(template=template)
+
+
+# --- Revocation -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credential_revoke(
+    *, credential: Credential, reason: str, revoked_by: User, now: datetime.datetime | None = None
+) -> Credential:
+    """Revoke with a reason (kept in the audit trail); the status list flips its bit."""
+    reason = reason.strip()
+    if not reason:
+        raise CredentialError(_("Indiquez le motif de la révocation."), code="reason_required")
+    locked = Credential.objects.select_for_update().get(pk=credential.pk)
+    if locked.is_revoked:
+        raise CredentialError(_("Ce document est déjà révoqué."), code="already_revoked")
+    moment = timezone.now() if now is None else now
+    locked.status = CredentialStatus.REVOKED
+    locked.revoked_at = moment
+    locked.revoked_by = revoked_by
+    locked.revocation_reason = reason[:2000]
+    locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+    StatusList.objects.filter(number=locked.status_list_number or 0).update(
+        version=F("version") + 1, updated_at=moment
+    )
+    CredentialEvent.objects.create(
+        credential=locked, action=EventAction.REVOCATION, actor=revoked_by, reason=reason, at=moment
+    )
+    return locked
+
+
+# --- Bulk issue -----------------------------------------------------------------------------
+
+
+def bulk_issue_request(
+    *, course_run: CourseRun, kind: str, requested_by: User, regenerate: bool = False
+) -> BulkIssue:
+    """Issue the credentials of a whole session (or, with ``regenerate``, make new documents
+    for those issued) in the background; the job's page shows its progress."""
+    if not regenerate:
+        _refuse_unless_offered(course_run=course_run, kind=kind)
+    running = BulkIssue.objects.filter(
+        course_run=course_run, kind=kind, status__in=[BulkStatus.QUEUED, BulkStatus.RUNNING]
+    ).first()
+    if running is not None:
+        raise CredentialError(
+            _("Une délivrance groupée est déjà en cours pour cette session."), code="running"
+        )
+    job = BulkIssue.objects.create(
+        course_run=course_run, kind=kind, requested_by=requested_by, regenerate=regenerate
+    )
+    from sankore.credentials.tasks import bulk_issue_task
+
+    transaction.on_commit(lambda: bulk_issue_task.enqueue(job.pk))
+    return job
+
+
+def bulk_issue_run(*, job_id: int) -> BulkIssue:
+    """Start a bulk job (the task calls it; a second call does nothing): the learners (or,
+    to regenerate, the credentials) are listed once, then cut into batches that any
+    worker takes, each issuing and making its documents."""
+    with transaction.atomic():
+        job = BulkIssue.objects.select_for_update().get(pk=job_id)
+        if job.status != BulkStatus.QUEUED:
+            return job
+        if job.regenerate:
+            ids = list(
+                Credential.objects.filter(
+                    course_run_id=job.course_run_id, kind=job.kind, status=CredentialStatus.VALID
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        else:
+            ids = list(_passed_without_credential(course_run_id=job.course_run_id, kind=job.kind))
+        job.status = BulkStatus.RUNNING
+        job.started_at = timezone.now()
+        job.total = len(ids)
+        job.save(update_fields=["status", "started_at", "total"])
+        from sankore.credentials.tasks import bulk_batch_task
+
+        def enqueue() -> None:
+            for start in range(0, len(ids), DOCUMENTS_PER_TASK):
+                bulk_batch_task.enqueue(job_id, ids[start : start + DOCUMENTS_PER_TASK])
+
+        transaction.on_commit(enqueue)
+    _bulk_finish_if_complete(bulk_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def bulk_batch_run(*, job_id: int, ids: Sequence[int]) -> None:
+    """One batch of a bulk job: issue and make the documents (or only new documents). A
+    learner refused or a document failing is counted and logged; the others go on."""
+    job = BulkIssue.objects.select_related("course_run__course", "requested_by").get(pk=job_id)
+    issued = documents = failed = documents_failed = 0
+    for item in ids:
+        try:
+            if job.regenerate:
+                credential_id = item
+            else:
+                credential, created = _bulk_issue_one(job=job, user_id=item)
+                if not created:
+                    continue  # issued meanwhile (automatically): that path made its document
+                issued += 1
+                credential_id = credential.pk
+        except CredentialError:
+            logger.warning("bulk %s: learner %s refused", job_id, item, exc_info=True)
+            failed += 1
+            continue
+        try:
+            credential_document_make(credential_id=credential_id, replace=job.regenerate)
+        except Exception:  # one bad document must not stop the batch; logged with its id
+            logger.exception("bulk %s: document of credential %s failed", job_id, credential_id)
+            documents_failed += 1
+        else:
+            documents += 1
+    BulkIssue.objects.filter(pk=job_id).update(
+        processed=F("processed") + len(ids), issued=F("issued") + issued,
+        documents=F("documents") + documents, failed=F("failed") + failed,
+        documents_failed=F("documents_failed") + documents_failed,
+    )  # fmt: skip
+    _bulk_finish_if_complete(bulk_id=job_id)
+
+
+def _bulk_issue_one(*, job: BulkIssue, user_id: int) -> tuple[Credential, bool]:
+    holder = User.objects.get(pk=user_id)
+    if job.kind == CredentialKind.ATTESTATION:
+        return credential_issue(
+            holder=holder, course_run=job.course_run, kind=job.kind, basis=IssueBasis.GRADE,
+            make_document=False,
+        )  # fmt: skip
+    # Certificates for the learners who passed, by decision of the course team.
+    return credential_issue(
+        holder=holder, course_run=job.course_run, kind=job.kind, basis=IssueBasis.TEAM,
+        issued_by=job.requested_by, make_document=False,
+    )  # fmt: skip
+
+
+def _bulk_finish_if_complete(*, bulk_id: int) -> None:
+    BulkIssue.objects.filter(
+        pk=bulk_id, status=BulkStatus.RUNNING, total__lte=F("processed")
+    ).update(status=BulkStatus.DONE, finished_at=timezone.now())
