@@ -230,14 +230,20 @@ def _number(value: Decimal, locale: str) -> str:
     return format_decimal(value.normalize(), format="#,##0.##", locale=locale)
 
 
-def _name_size(name: str) -> str:
-    # The name is the largest line of the page: long names step down so that they keep to
-    # one or two lines instead of pushing the signatures onto a second page.
-    if len(name) <= 32:
-        return "name-l"
-    if len(name) <= 56:
-        return "name-m"
-    return "name-s"
+def _percent(grade: Decimal, locale: str) -> str:
+    # One decimal at most, in the language's own pattern: « 87,5 % », "87.5%".
+    share = (grade / 100).quantize(Decimal("0.001"))
+    return format_percent(share, locale=locale, decimal_quantization=False)
+
+
+def _size(text: str, *, long: int, very_long: int) -> str:
+    # The name and the course title are the largest lines of the page: long ones step down
+    # so that they keep to one or two lines and stay clear of the signatures below.
+    if len(text) <= long:
+        return "size-l"
+    if len(text) <= very_long:
+        return "size-m"
+    return "size-s"
 
 
 # A warning stays unformatted until the document's language is switched off again: staff
@@ -315,16 +321,13 @@ def _page(content: CredentialContent, locale: str) -> _Page:
         "hours": _number(hours, locale),
         # gettext's plural rules take integers; a fraction of an hour reads as a plural.
         "hours_count": int(hours) if hours == hours.to_integral_value() else 2,
-        "grade": (
-            format_percent(grade / 100, format="#,##0.#\u00a0%", locale=locale)
-            if grade is not None
-            else ""
-        ),
+        "grade": _percent(grade, locale) if grade is not None else "",
         "ects": ects,
         "issued_on": long_date(timezone.localtime(content.issued_at).date()),
         "issued_at_iso": content.issued_at.isoformat(timespec="seconds"),
         "qr": page.add("qr", "image/png", _qr_png(content.verification_url)),
-        "name_size": _name_size(content.holder_name),
+        "name_size": _size(content.holder_name, long=32, very_long=56),
+        "title_size": _size(content.course_title, long=60, very_long=110),
     }
     return page
 
