@@ -354,7 +354,7 @@ def credential_verify(
     """
     try:
         return _verify(document, resolve_key, loader)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as error:
         # pyld and the JSON shape can fail in many ways on hostile input: all are malformed.
         logger.info("Credential refused as malformed: %r", error)
         return Verification(Failure.MALFORMED, type(error).__name__)
