@@ -161,12 +161,9 @@ def credential_issue(
     try:
         with transaction.atomic():
             credential = _credential_insert(values)
-            size = badges.STATUS_LIST_SIZE
-            credential.status_list_number = credential.pk // size + 1
-            credential.status_index = credential.pk % size
-            StatusList.objects.get_or_create(number=credential.status_list_number)
+            _status_bit_assign(credential)
             credential.badge = badges.badge_signed(credential=credential, holder=holder)
-            credential.save(update_fields=["status_list_number", "status_index", "badge"])
+            credential.save(update_fields=["badge"])
             CredentialEvent.objects.create(
                 credential=credential,
                 action=EventAction.ISSUED,
@@ -198,6 +195,31 @@ def _credential_insert(values: dict[str, Any]) -> Credential:
                 continue  # an identifier drawn twice (one chance in 2^80): draw again
             raise
     raise IntegrityError("no free identifier")
+
+
+# A list takes half as many credentials as it has bits: a random free bit is found in a
+# couple of draws, and a revoked bit hides among 131,072 (the Bitstring Status List's herd
+# privacy: a sequential index would tell how many were issued, and by whom next door).
+CREDENTIALS_PER_STATUS_LIST = badges.STATUS_LIST_SIZE // 2
+
+
+def _status_bit_assign(credential: Credential) -> None:
+    """A random free bit in the list the credential's key falls in (no shared counter to
+    lock: the key comes from the database's sequence, the bit is unique by constraint)."""
+    number = credential.pk // CREDENTIALS_PER_STATUS_LIST + 1
+    StatusList.objects.get_or_create(number=number)
+    for _attempt in range(64):
+        index = secrets.randbelow(badges.STATUS_LIST_SIZE)
+        try:
+            with transaction.atomic():
+                Credential.objects.filter(pk=credential.pk).update(
+                    status_list_number=number, status_index=index
+                )
+        except IntegrityError:
+            continue  # taken: at most half of the list is, so this is rare
+        credential.status_list_number, credential.status_index = number, index
+        return
+    raise IntegrityError("no free status bit")
 
 
 def _documents_enqueue(

@@ -70,7 +70,8 @@ def test_an_attestation_is_issued_when_the_grade_reaches_the_threshold(
     ]  # fmt: skip
     assert badges.badge_verify(credential.badge)
     assert credential.badge["credentialStatus"]["statusListIndex"] == str(credential.status_index)
-    assert credential.status_index == credential.pk % badges.STATUS_LIST_SIZE
+    assert 0 <= credential.status_index < badges.STATUS_LIST_SIZE
+    assert credential.status_list_number == 1
 
 
 def test_answering_again_after_passing_issues_nothing_more(
@@ -415,3 +416,15 @@ def test_the_catch_up_command_issues_what_is_due(session: Session) -> None:
     assert "1 attestation(s)" in out.getvalue()
     assert list(Credential.objects.values_list("holder_id", flat=True)) == [learner.pk]
     assert services.runs_with_pending_attestations() == []
+
+
+def test_status_bits_are_drawn_at_random_and_never_shared(session: Session) -> None:
+    learners = [session.learner() for _ in range(12)]
+    for learner in learners:
+        _passes(session, learner)
+
+    bits = list(Credential.objects.order_by("pk").values_list("status_list_number", "status_index"))
+
+    assert len(set(bits)) == 12
+    indexes = [index for _number, index in bits]
+    assert indexes != sorted(indexes)  # not in issue order (one chance in 12! to fail)
