@@ -9,6 +9,7 @@ from __future__ import annotations
 from sankore.catalog import api as catalog_api
 from sankore.catalog.models import Course, CourseRun
 from sankore.core.api import OperationListDocs, ReadOnlyPublicAPI, register_error_handlers
+from sankore.credentials import api as credentials_api
 from sankore.institutions import api as institutions_api
 from sankore.institutions.models import Institution
 
@@ -35,7 +36,8 @@ api = ReadOnlyPublicAPI(
     title="Sankoré API",
     version="1.0.0",
     description=(
-        "Catalogue public des CLOM francophones : cours, sessions, établissements, disciplines."
+        "Catalogue public des CLOM francophones : cours, sessions, établissements, disciplines ; "
+        "vérification des attestations et certificats."
     ),
     urls_namespace="api",
     docs=OperationListDocs(examples=_examples),
@@ -45,3 +47,4 @@ api.add_router("/", catalog_api.router)
 api.add_router(
     "/", institutions_api.build_router(course_counts=catalog_api.published_course_counts)
 )
+api.add_router("/", credentials_api.router)

@@ -336,3 +336,22 @@ def test_a_certificate_for_one_learner(client: Client, certifying_session: Sessi
         teacher,
     )
     assert issued["Location"] == reverse("studio:credential", args=[run.pk, credential.identifier])
+
+
+def test_the_api_tells_machines_what_the_page_says(client: Client, issued: Credential) -> None:
+    services.credential_revoke(credential=issued, reason="Erreur de session", revoked_by=UserFactory())
+    dashed = "-".join(issued.identifier[i : i + 4] for i in range(0, 16, 4)).lower()
+
+    response = client.get(f"/api/v1/credentials/{dashed}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["identifier"], body["status"], body["status_label"]) == (
+        issued.identifier, "revoquee", "Revoked",
+    )  # fmt: skip
+    assert body["holder_name"] == "Jean-Baptiste Mukendi"
+    assert body["revocation_reason"] == "Erreur de session"
+    assert body["identity_verified"] is False
+    assert "email" not in str(body).lower()
+    assert client.get("/api/v1/credentials/inconnu").json()["detail"]
+    assert client.get("/api/v1/credentials/0000000000000000").status_code == 404
