@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
@@ -33,7 +33,14 @@ def credentials_of_holder(*, holder: User) -> QuerySet[Credential]:
 def credentials_of_run(
     *, course_run: CourseRun, kind: str = "", status: str = "", query: str = ""
 ) -> QuerySet[Credential]:
-    rows = Credential.objects.filter(course_run=course_run).order_by("holder_name", "pk")
+    warned = CredentialDocument.objects.filter(
+        credential_id=OuterRef("pk"), superseded_at__isnull=True
+    ).exclude(warnings=[])
+    rows = (
+        Credential.objects.filter(course_run=course_run)
+        .annotate(has_warning=Exists(warned))
+        .order_by("holder_name", "pk")
+    )
     if kind:
         rows = rows.filter(kind=kind)
     if status:

@@ -397,6 +397,23 @@ def documents_make(*, credential_ids: Iterable[int], language: str | None, repla
     return made
 
 
+def document_language_request(*, credential: Credential, holder: User, language: str) -> bool:
+    """The holder asks for their document in another language (French or English): made in
+    the worker, once; returns whether it was asked now."""
+    if credential.holder_id != holder.pk:
+        raise CredentialError(_("Ce document n'est pas le vôtre."), code="not_holder")
+    if language not in dict(settings.LANGUAGES):
+        raise CredentialError(_("Cette langue n'est pas proposée."), code="language")
+    if CredentialDocument.objects.filter(
+        credential=credential, language=language, superseded_at__isnull=True
+    ).exists():
+        return False
+    transaction.on_commit(
+        lambda: _documents_enqueue(credential_ids=[credential.pk], language=language)
+    )
+    return True
+
+
 def credential_regenerate(*, credential: Credential, actor: User, reason: str = "") -> None:
     """Ask for a new document (after a template change): made in the worker, it supersedes
     the current one, whose hash keeps verifying as superseded."""
@@ -422,6 +439,17 @@ def document_template_changed(*, template: DocumentTemplate) -> None:
     DocumentTemplate.objects.filter(pk=template.pk).update(
         version=F("version") + 1, updated_at=timezone.now()
     )
+
+
+def course_credential_settings_set(
+    *, course_id: int, print_grade: bool
+) -> CourseCredentialSettings:
+    """What the course's documents print beyond the essentials (from the next ones on:
+    a credential keeps what it said when issued)."""
+    settings_row, _created = CourseCredentialSettings.objects.update_or_create(
+        course_id=course_id, defaults={"print_grade": print_grade}
+    )
+    return settings_row
 
 
 def signatories_changed(*, institution_id: int) -> None:

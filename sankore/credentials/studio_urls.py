@@ -16,6 +16,11 @@ urlpatterns = [
         name="credential_job",
     ),
     path(
+        "sessions/<int:run_id>/attestations/reglages/",
+        studio_views.credential_settings,
+        name="credential_settings",
+    ),
+    path(
         "sessions/<int:run_id>/attestations/certificat/",
         studio_views.certificate_issue,
         name="certificate_issue",

@@ -23,7 +23,9 @@ from sankore.credentials import selectors, services
 from sankore.credentials.models import (
     BulkIssue,
     BulkStatus,
+    CourseCredentialSettings,
     Credential,
+    CredentialDocument,
     CredentialKind,
     CredentialStatus,
     IssueBasis,
@@ -53,6 +55,13 @@ class RevokeForm(forms.Form):
 
 class CertificateForm(forms.Form):
     email = forms.EmailField(label=_("Adresse de l'apprenant"))
+
+
+class SettingsForm(forms.Form):
+    print_grade = forms.BooleanField(
+        label=_("Imprimer la note obtenue sur les documents délivrés à partir de maintenant"),
+        required=False,
+    )
 
 
 class BulkForm(forms.Form):
@@ -91,8 +100,27 @@ def credential_list(request: HttpRequest, run: CourseRun) -> HttpResponse:
             "certificate_form": CertificateForm(),
             "offers_certificate": run.course.offers_certificate or bool(run.course.ects_credits),
             "jobs": BulkIssue.objects.filter(course_run=run)[:5],
+            "documents_with_warnings": CredentialDocument.objects.filter(
+                credential__course_run=run, superseded_at__isnull=True
+            ).exclude(warnings=[]).count(),
+            "settings_form": SettingsForm(
+                initial={"print_grade": CourseCredentialSettings.objects.filter(
+                    course_id=run.course_id, print_grade=True).exists()}
+            ),
         },
     )  # fmt: skip
+
+
+@require_POST
+@studio_view
+def credential_settings(request: HttpRequest, run: CourseRun) -> HttpResponse:
+    form = SettingsForm(request.POST)
+    form.is_valid()  # a checkbox: always valid
+    services.course_credential_settings_set(
+        course_id=run.course_id, print_grade=form.cleaned_data.get("print_grade", False)
+    )
+    messages.success(request, gettext("Réglages enregistrés."))
+    return redirect("studio:credentials", run.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

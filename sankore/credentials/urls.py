@@ -14,6 +14,11 @@ urlpatterns = [
         views.document_download,
         name="document",
     ),
+    path(
+        "mes-attestations/<str:identifier>/langue/",
+        views.document_language,
+        name="document_language",
+    ),
     path("mes-attestations/<str:identifier>/badge.json", views.badge_download, name="badge"),
     path(".well-known/did.json", views.did_document, name="did"),
     path("credentials/status/<int:number>", views.status_list, name="status_list"),

@@ -10,16 +10,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sankore.accounts.models import User
 from sankore.catalog.permissions import user_can_edit_course
-from sankore.credentials import badges, selectors
+from sankore.core.errors import ServiceError
+from sankore.credentials import badges, selectors, services
 from sankore.credentials.models import Credential, CredentialKind
 from sankore.credentials.services import identifier_normalise
 
@@ -172,6 +176,28 @@ def _owned_or_staff(request: HttpRequest, identifier: str) -> Credential:
     if user_can_edit_course(user=request.user, course=credential.course_run.course):
         return credential
     raise Http404
+
+
+@require_POST
+@login_required
+def document_language(request: HttpRequest, identifier: str) -> HttpResponse:
+    credential = selectors.credential_public(identifier=identifier)
+    if credential is None or credential.holder_id != request.user.pk:
+        raise Http404
+    try:
+        with transaction.atomic():
+            asked = services.document_language_request(
+                credential=credential, holder=request.user,  # type: ignore[arg-type]
+                language=request.POST.get("language", ""),
+            )  # fmt: skip
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if asked:
+            messages.success(
+                request, gettext("Le document est en préparation ; revenez dans quelques minutes.")
+            )
+    return redirect("credentials:mine")
 
 
 @require_safe

@@ -339,7 +339,9 @@ def test_a_certificate_for_one_learner(client: Client, certifying_session: Sessi
 
 
 def test_the_api_tells_machines_what_the_page_says(client: Client, issued: Credential) -> None:
-    services.credential_revoke(credential=issued, reason="Erreur de session", revoked_by=UserFactory())
+    services.credential_revoke(
+        credential=issued, reason="Erreur de session", revoked_by=UserFactory()
+    )
     dashed = "-".join(issued.identifier[i : i + 4] for i in range(0, 16, 4)).lower()
 
     response = client.get(f"/api/v1/credentials/{dashed}", HTTP_ACCEPT_LANGUAGE="en")
@@ -355,3 +357,79 @@ def test_the_api_tells_machines_what_the_page_says(client: Client, issued: Crede
     assert "email" not in str(body).lower()
     assert client.get("/api/v1/credentials/inconnu").json()["detail"]
     assert client.get("/api/v1/credentials/0000000000000000").status_code == 404
+
+
+def test_the_team_chooses_to_print_the_grade(client: Client, session: Session) -> None:
+    teacher = UserFactory()
+    course_team_member_set(course=session.run.course, user=teacher, role=CourseTeamRole.STAFF)
+    _login(client, teacher)
+
+    response = client.post(
+        reverse("studio:credential_settings", args=[session.run.pk]), {"print_grade": "on"}
+    )
+    learner = session.learner()
+    session.answer(learner, "42")
+    services.attestations_issue_for_passed(course_run_id=session.run.pk, make_documents=False)
+
+    assert response.status_code == 302
+    assert Credential.objects.get().grade_percent == 100
+    outsider = Client()
+    outsider.force_login(UserFactory())
+    refused = outsider.post(reverse("studio:credential_settings", args=[session.run.pk]), {})
+    assert refused.status_code == 403
+    assert session.run.course.credential_settings.print_grade is True
+
+
+def test_the_team_list_reads_a_fixed_number_of_queries(client: Client, session: Session) -> None:
+    teacher = UserFactory()
+    course_team_member_set(course=session.run.course, user=teacher, role=CourseTeamRole.STAFF)
+    _login(client, teacher)
+    url = reverse("studio:credentials", args=[session.run.pk])
+
+    def issued(count: int) -> int:
+        for _ in range(count):
+            session.answer(session.learner(), "42")
+        services.attestations_issue_for_passed(course_run_id=session.run.pk, make_documents=False)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert issued(1) == issued(5)
+
+
+def test_the_holder_asks_for_the_other_language(
+    client: Client, issued: Credential, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    _login(client, issued.holder)  # type: ignore[arg-type]
+    url = reverse("credentials:document_language", args=[issued.identifier])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"language": "en"})
+    refused = client.post(url, {"language": "de"})
+    _login(client, UserFactory())
+    stranger = client.post(url, {"language": "en"})
+
+    assert response.status_code == 302
+    languages = sorted(
+        CredentialDocument.objects.filter(credential=issued).values_list("language", flat=True)
+    )
+    assert languages == ["en", "fr"]
+    assert refused.status_code == 302
+    assert stranger.status_code == 404
+    assert CredentialDocument.objects.filter(credential=issued).count() == 2
+
+
+def test_documents_with_warnings_are_flagged_to_the_team(
+    client: Client, issued: Credential
+) -> None:
+    teacher = UserFactory()
+    course_team_member_set(course=issued.course_run.course, user=teacher, role=CourseTeamRole.STAFF)
+    _login(client, teacher)
+    page = client.get(reverse("studio:credentials", args=[issued.course_run.pk])).content.decode()
+    # The factory's institution has no logo: the document was made with a placeholder.
+    assert "avertissement" in page
+    detail = client.get(
+        reverse("studio:credential", args=[issued.course_run.pk, issued.identifier])
+    )
+    assert "Logo manquant" in detail.content.decode()
