@@ -305,7 +305,13 @@ def _page(content: CredentialContent, locale: str) -> _Page:
         ects = None
 
     def long_date(value: datetime.date | None) -> str:
-        return format_date(value, format="long", locale=locale) if value else ""
+        if not value:
+            return ""
+        text = format_date(value, format="long", locale=locale)
+        # French writes the first day of a month as an ordinal: « 1er décembre 2026 ».
+        if locale.startswith("fr") and value.day == 1 and text.startswith("1 "):
+            text = "1er" + text[1:]
+        return text
 
     hours = content.effort_hours
     grade = content.grade_percent
