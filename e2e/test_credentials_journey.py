@@ -54,7 +54,7 @@ def test_an_attestation_is_downloaded_shared_checked_and_revoked(
     share = page.locator("input.share-link").input_value()
     assert share.endswith(f"/verifier/{credential.identifier}/")
 
-    employer = browser.new_context()
+    employer = browser.new_context(locale="fr-FR")  # an employer in Dakar: French
     check = employer.new_page()
     check.goto(share)
     expect(check.get_by_role("status")).to_contain_text("Valide")

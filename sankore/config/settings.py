@@ -86,11 +86,16 @@ INSTALLED_APPS = [
     "sankore.demo",
 ]
 
+# Public forms whose body is refused beyond a size before it is read (the PDF check of the
+# credential verification: our documents weigh well under a megabyte).
+REQUEST_BODY_LIMITS = {"/verifier/": 21 * 1024 * 1024}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sankore.core.middleware.RequestBodyLimitMiddleware",
     "sankore.core.middleware.RejectNulBytesMiddleware",
     "sankore.core.middleware.CompressionMiddleware",
     "django.middleware.common.CommonMiddleware",

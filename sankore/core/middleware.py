@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
@@ -24,6 +25,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class RequestBodyLimitMiddleware:
+    """Some public forms take a file but never a large one (``REQUEST_BODY_LIMITS``: path
+    prefix → bytes): a bigger body is refused from its announced length, before anything
+    reads it into a temporary file (the course-file uploads keep their own, larger limits)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limits = sorted(
+            getattr(settings, "REQUEST_BODY_LIMITS", {}).items(), key=lambda item: -len(item[0])
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and self.limits:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            for prefix, limit in self.limits:
+                if request.path.startswith(prefix):
+                    if length > limit:
+                        return render(request, "413.html", status=413)
+                    break
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

@@ -89,7 +89,9 @@ def status_list_signed(*, number: int) -> dict[str, Any] | None:
     status_list = StatusList.objects.filter(number=number).first()
     if status_list is None:
         return None
-    cache_key = f"credentials:status-list:{number}:{status_list.version}"
+    # The signing key is in the key: after a rotation, lists signed by the old one go.
+    key = keys.signing_key()
+    cache_key = f"credentials:status-list:{number}:{status_list.version}:{key.kid}"
     signed: dict[str, Any] | None = cache.get(cache_key)
     if signed is not None:
         return signed
@@ -103,7 +105,7 @@ def status_list_signed(*, number: int) -> dict[str, Any] | None:
         revoked_indexes=[index for index in revoked if index is not None],
         valid_from=status_list.updated_at,
     )
-    signed = openbadges.credential_sign(unsigned, key=keys.signing_key(), created=timezone.now())
+    signed = openbadges.credential_sign(unsigned, key=key, created=timezone.now())
     cache.set(cache_key, signed, STATUS_LIST_CACHE_SECONDS)
     return signed
 

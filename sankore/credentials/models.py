@@ -299,12 +299,21 @@ class BulkIssue(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When a batch last reported: a job silent for long is failed (see bulk_issue_request).
+    heartbeat_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("délivrance groupée")
         verbose_name_plural = _("délivrances groupées")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_run", "kind"],
+                condition=Q(status__in=["queued", "running"]),
+                name="credentials_one_bulk_job_at_a_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.course_run_id} {self.kind} {self.status}"

@@ -133,9 +133,15 @@ def credential_issue(
         raise CredentialError(
             _("Le seuil de réussite de la session n'est pas atteint."), code="not_passed"
         )
-    if not Enrolment.objects.filter(user=holder, course_run=course_run).exists():
+    if not Enrolment.objects.filter(user=holder, course_run=course_run, is_active=True).exists():
         raise CredentialError(
             _("Cette personne n'est pas inscrite à la session."), code="not_enrolled"
+        )
+    if not holder.printed_name.strip():
+        # Never the e-mail address: it would be public on the verification page.
+        raise CredentialError(
+            _("Le nom à imprimer sur les documents manque : indiquez-le dans le profil."),
+            code="no_printed_name",
         )
     moment = timezone.now() if now is None else now
     course = course_run.course
@@ -145,7 +151,7 @@ def credential_issue(
         "holder": holder,
         "course_run": course_run,
         "basis": basis,
-        "holder_name": (holder.printed_name or holder.email)[:200],
+        "holder_name": holder.printed_name.strip()[:200],
         "course_title": course.title,
         "course_code": course.code,
         "institution_names": [institution.name for institution in owners],
@@ -178,8 +184,10 @@ def credential_issue(
                 )
     except IntegrityError:
         # Issued meanwhile by another process (the unique constraint decided): theirs stands.
-        credential = Credential.objects.get(holder=holder, course_run=course_run, kind=kind)
-        return credential, False
+        theirs = Credential.objects.filter(holder=holder, course_run=course_run, kind=kind).first()
+        if theirs is None:
+            raise
+        return theirs, False
     return credential, True
 
 
@@ -312,9 +320,14 @@ def attestations_issue_for_passed(
                 holder=holder, course_run=course_run, kind=CredentialKind.ATTESTATION,
                 basis=IssueBasis.GRADE, make_document=make_documents,
             )  # fmt: skip
-        except CredentialError:
+        except CredentialError as error:
             report.failed += 1
-            logger.exception("attestation of user %s in run %s refused", holder.pk, course_run_id)
+            logger.warning("attestation of user %s in run %s refused: %s", holder.pk,
+                           course_run_id, error.code)  # fmt: skip
+            continue
+        except Exception:  # one learner's failure must not stop the others; logged with ids
+            report.failed += 1
+            logger.exception("attestation of user %s in run %s failed", holder.pk, course_run_id)
             continue
         if created:
             report.issued += 1
@@ -355,6 +368,14 @@ def credential_document_make(
     try:
         with transaction.atomic():
             Credential.objects.select_for_update().filter(pk=credential.pk).first()
+            if not replace:
+                # Made meanwhile by another task (checked again under the lock): keep it.
+                made = CredentialDocument.objects.filter(
+                    credential=credential, language=language, superseded_at__isnull=True
+                ).first()
+                if made is not None:
+                    default_storage.delete(name)
+                    return made
             CredentialDocument.objects.filter(
                 credential=credential, language=language, superseded_at__isnull=True
             ).update(superseded_at=moment)
@@ -378,7 +399,19 @@ def credential_document_make(
         return CredentialDocument.objects.filter(
             credential=credential, language=language, superseded_at__isnull=True
         ).first()
+    except BaseException:
+        default_storage.delete(name)  # no row points to it: do not leave it behind
+        raise
     return document
+
+
+def document_rebuild_request(*, document: CredentialDocument) -> None:
+    """A stored document is missing (a storage restored without it): a new one is made in
+    the worker, from the same credential, and supersedes the lost one."""
+    credential_id, language = document.credential_id, document.language
+    transaction.on_commit(
+        lambda: _documents_enqueue(credential_ids=[credential_id], language=language, replace=True)
+    )
 
 
 def documents_make(*, credential_ids: Iterable[int], language: str | None, replace: bool) -> int:
@@ -417,6 +450,8 @@ def document_language_request(*, credential: Credential, holder: User, language:
 def credential_regenerate(*, credential: Credential, actor: User, reason: str = "") -> None:
     """Ask for a new document (after a template change): made in the worker, it supersedes
     the current one, whose hash keeps verifying as superseded."""
+    if Credential.objects.filter(pk=credential.pk, status=CredentialStatus.REVOKED).exists():
+        raise CredentialError(_("Un document révoqué ne se refait pas."), code="revoked")
     languages = list(
         CredentialDocument.objects.filter(
             credential=credential, superseded_at__isnull=True
@@ -458,6 +493,30 @@ def signatories_changed(*, institution_id: int) -> None:
     document_template_changed(template=template)
 
 
+def badges_resign(*, kid: str | None = None, batch: int = 500) -> int:
+    """Sign again, with the current key, the badges signed by key ``kid`` (every badge when
+    ``None``): after a key leaked and was removed. Returns how many were signed again."""
+    resigned = 0
+    queryset = Credential.objects.select_related("course_run__course", "holder").order_by("pk")
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last)[:batch])
+        if not rows:
+            return resigned
+        for credential in rows:
+            last = credential.pk
+            method = str(credential.badge.get("proof", {}).get("verificationMethod", ""))
+            if kid is not None and not method.endswith(f"#{kid}"):
+                continue
+            if credential.holder is None:
+                continue  # the account was deleted: nobody to give a badge to
+            with transaction.atomic():
+                locked = Credential.objects.select_for_update().get(pk=credential.pk)
+                locked.badge = badges.badge_signed(credential=credential, holder=credential.holder)
+                locked.save(update_fields=["badge"])
+            resigned += 1
+
+
 # --- Revocation -----------------------------------------------------------------------------
 
 
@@ -497,20 +556,38 @@ def bulk_issue_request(
     for those issued) in the background; the job's page shows its progress."""
     if not regenerate:
         _refuse_unless_offered(course_run=course_run, kind=kind)
-    running = BulkIssue.objects.filter(
-        course_run=course_run, kind=kind, status__in=[BulkStatus.QUEUED, BulkStatus.RUNNING]
-    ).first()
-    if running is not None:
+    _bulk_stale_fail(course_run=course_run, kind=kind)
+    try:
+        with transaction.atomic():
+            job = BulkIssue.objects.create(
+                course_run=course_run, kind=kind, requested_by=requested_by,
+                regenerate=regenerate,
+            )  # fmt: skip
+    except IntegrityError:
+        # One job at a time per session and kind (a constraint: two clicks make one job).
         raise CredentialError(
             _("Une délivrance groupée est déjà en cours pour cette session."), code="running"
-        )
-    job = BulkIssue.objects.create(
-        course_run=course_run, kind=kind, requested_by=requested_by, regenerate=regenerate
-    )
+        ) from None
     from sankore.credentials.tasks import bulk_issue_task
 
     transaction.on_commit(lambda: bulk_issue_task.enqueue(job.pk))
     return job
+
+
+BULK_STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+def _bulk_stale_fail(*, course_run: CourseRun, kind: str) -> None:
+    """A job whose batches stopped coming (no worker, a crash) for half an hour is failed,
+    so that it no longer blocks a new one."""
+    limit = timezone.now() - BULK_STALE_AFTER
+    BulkIssue.objects.filter(
+        course_run=course_run, kind=kind, status__in=[BulkStatus.QUEUED, BulkStatus.RUNNING],
+        heartbeat_at__lt=limit,
+    ).update(
+        status=BulkStatus.FAILED, finished_at=timezone.now(),
+        error="Interrompue : aucun lot traité depuis 30 minutes.",
+    )  # fmt: skip
 
 
 def bulk_issue_run(*, job_id: int) -> BulkIssue:
@@ -532,9 +609,9 @@ def bulk_issue_run(*, job_id: int) -> BulkIssue:
         else:
             ids = list(_passed_without_credential(course_run_id=job.course_run_id, kind=job.kind))
         job.status = BulkStatus.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.total = len(ids)
-        job.save(update_fields=["status", "started_at", "total"])
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "total"])
         from sankore.credentials.tasks import bulk_batch_task
 
         def enqueue() -> None:
@@ -552,37 +629,47 @@ def bulk_batch_run(*, job_id: int, ids: Sequence[int]) -> None:
     learner refused or a document failing is counted and logged; the others go on."""
     job = BulkIssue.objects.select_related("course_run__course", "requested_by").get(pk=job_id)
     issued = documents = failed = documents_failed = 0
-    for item in ids:
-        try:
-            if job.regenerate:
-                credential_id = item
+    try:
+        for item in ids:
+            try:
+                if job.regenerate:
+                    credential_id = item
+                else:
+                    credential, created = _bulk_issue_one(job=job, user_id=item)
+                    if not created:
+                        continue  # issued meanwhile (automatically): that path made its document
+                    issued += 1
+                    credential_id = credential.pk
+            except CredentialError as error:
+                logger.warning("bulk %s: learner %s refused: %s", job_id, item, error.code)
+                failed += 1
+                continue
+            except Exception:  # one learner's failure must not stop the batch; logged
+                logger.exception("bulk %s: learner %s failed", job_id, item)
+                failed += 1
+                continue
+            try:
+                credential_document_make(credential_id=credential_id, replace=job.regenerate)
+            except Exception:  # one bad document must not stop the batch; logged with its id
+                logger.exception("bulk %s: document of credential %s failed", job_id, credential_id)
+                documents_failed += 1
             else:
-                credential, created = _bulk_issue_one(job=job, user_id=item)
-                if not created:
-                    continue  # issued meanwhile (automatically): that path made its document
-                issued += 1
-                credential_id = credential.pk
-        except CredentialError:
-            logger.warning("bulk %s: learner %s refused", job_id, item, exc_info=True)
-            failed += 1
-            continue
-        try:
-            credential_document_make(credential_id=credential_id, replace=job.regenerate)
-        except Exception:  # one bad document must not stop the batch; logged with its id
-            logger.exception("bulk %s: document of credential %s failed", job_id, credential_id)
-            documents_failed += 1
-        else:
-            documents += 1
-    BulkIssue.objects.filter(pk=job_id).update(
-        processed=F("processed") + len(ids), issued=F("issued") + issued,
-        documents=F("documents") + documents, failed=F("failed") + failed,
-        documents_failed=F("documents_failed") + documents_failed,
-    )  # fmt: skip
-    _bulk_finish_if_complete(bulk_id=job_id)
+                documents += 1
+    finally:
+        # Counted whatever happened, so the job always ends.
+        BulkIssue.objects.filter(pk=job_id).update(
+            processed=F("processed") + len(ids), issued=F("issued") + issued,
+            documents=F("documents") + documents, failed=F("failed") + failed,
+            documents_failed=F("documents_failed") + documents_failed,
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
+        _bulk_finish_if_complete(bulk_id=job_id)
 
 
 def _bulk_issue_one(*, job: BulkIssue, user_id: int) -> tuple[Credential, bool]:
-    holder = User.objects.get(pk=user_id)
+    holder = User.objects.filter(pk=user_id).first()
+    if holder is None:
+        raise CredentialError(_("Ce compte n'existe plus."), code="no_account")
     if job.kind == CredentialKind.ATTESTATION:
         return credential_issue(
             holder=holder, course_run=job.course_run, kind=job.kind, basis=IssueBasis.GRADE,

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
-from sankore.courseware.studio_access import studio_view
+from sankore.courseware.studio_access import View, studio_view
 from sankore.credentials import selectors, services
 from sankore.credentials.models import (
     BulkIssue,
@@ -30,8 +32,22 @@ from sankore.credentials.models import (
     CredentialStatus,
     IssueBasis,
 )
+from sankore.credentials.permissions import user_can_manage_credentials
 
 PAGE_SIZE = 50
+
+
+def credentials_view(view: View) -> View:
+    """A studio page of the session that only those who certify may open (not tutors)."""
+
+    @studio_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, run: CourseRun, *args: Any, **kwargs: Any) -> Any:
+        if not user_can_manage_credentials(user=request.user, course=run.course):
+            raise PermissionDenied
+        return view(request, run, *args, **kwargs)
+
+    return wrapper
 
 
 class CredentialFilter(forms.Form):
@@ -80,7 +96,7 @@ def _run_credential(run: CourseRun, identifier: str) -> Credential:
 
 
 @require_safe
-@studio_view
+@credentials_view
 def credential_list(request: HttpRequest, run: CourseRun) -> HttpResponse:
     form = CredentialFilter(request.GET)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -112,7 +128,7 @@ def credential_list(request: HttpRequest, run: CourseRun) -> HttpResponse:
 
 
 @require_POST
-@studio_view
+@credentials_view
 def credential_settings(request: HttpRequest, run: CourseRun) -> HttpResponse:
     form = SettingsForm(request.POST)
     form.is_valid()  # a checkbox: always valid
@@ -124,7 +140,7 @@ def credential_settings(request: HttpRequest, run: CourseRun) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@studio_view
+@credentials_view
 def credential_detail(request: HttpRequest, run: CourseRun, identifier: str) -> HttpResponse:
     credential = _run_credential(run, identifier)
     form = RevokeForm(request.POST or None)
@@ -151,27 +167,36 @@ def credential_detail(request: HttpRequest, run: CourseRun, identifier: str) -> 
 
 
 @require_POST
-@studio_view
+@credentials_view
 def credential_regenerate(request: HttpRequest, run: CourseRun, identifier: str) -> HttpResponse:
     credential = _run_credential(run, identifier)
-    with transaction.atomic():
-        services.credential_regenerate(credential=credential, actor=request.user)  # type: ignore[arg-type]
-    messages.success(
-        request, gettext("Un nouveau document est en préparation ; l’ancien reste vérifiable.")
-    )
+    try:
+        with transaction.atomic():
+            services.credential_regenerate(credential=credential, actor=request.user)  # type: ignore[arg-type]
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, gettext("Un nouveau document est en préparation ; l’ancien reste vérifiable.")
+        )
     return redirect("studio:credential", run.pk, credential.identifier)
 
 
 @require_POST
-@studio_view
+@credentials_view
 def certificate_issue(request: HttpRequest, run: CourseRun) -> HttpResponse:
     form = CertificateForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Indiquez une adresse électronique valide."))
         return redirect("studio:credentials", run.pk)
-    holder = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    # Looked up among the session's learners only: the form tells nothing of other accounts.
+    holder = User.objects.filter(
+        email__iexact=form.cleaned_data["email"],
+        enrolments__course_run=run,
+        enrolments__is_active=True,
+    ).first()
     if holder is None:
-        messages.error(request, gettext("Aucun compte n’a cette adresse."))
+        messages.error(request, gettext("Aucun apprenant de la session n’a cette adresse."))
         return redirect("studio:credentials", run.pk)
     try:
         with transaction.atomic():
@@ -190,7 +215,7 @@ def certificate_issue(request: HttpRequest, run: CourseRun) -> HttpResponse:
 
 
 @require_POST
-@studio_view
+@credentials_view
 def bulk_issue(request: HttpRequest, run: CourseRun) -> HttpResponse:
     form = BulkForm(request.POST)
     if not form.is_valid():
@@ -210,7 +235,7 @@ def bulk_issue(request: HttpRequest, run: CourseRun) -> HttpResponse:
 
 
 @require_safe
-@studio_view
+@credentials_view
 def bulk_progress(request: HttpRequest, run: CourseRun, job_id: int) -> HttpResponse:
     job = get_object_or_404(BulkIssue, pk=job_id, course_run=run)
     finished = job.status in (BulkStatus.DONE, BulkStatus.FAILED)

@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sankore.accounts.models import User
-from sankore.catalog.permissions import user_can_edit_course
 from sankore.core.errors import ServiceError
 from sankore.credentials import badges, selectors, services
 from sankore.credentials.models import Credential, CredentialKind
+from sankore.credentials.permissions import user_can_manage_credentials
 from sankore.credentials.services import identifier_normalise
+
+logger = logging.getLogger(__name__)
 
 MAX_CHECKED_PDF_BYTES = 20 * 1024 * 1024
 SHA256_PATTERN = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -87,12 +93,24 @@ def verify(request: HttpRequest, identifier: str) -> HttpResponse:
     )
 
 
+# No CSRF check: the POST changes nothing (a file is hashed and compared, then dropped) and
+# needs no account; the check would read the whole body before the size limit below.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_document(request: HttpRequest) -> HttpResponse:
     """Is this PDF one we issued? The browser sends its SHA-256 when it can compute it
     (``?sha256=``, nothing uploaded over a slow line), the file itself otherwise."""
     digest = ""
     form = DocumentCheckForm()
+    if request.method == "POST" and _content_length(request) > MAX_CHECKED_PDF_BYTES + 64 * 1024:
+        # Refused before Django reads the body into a temporary file.
+        form.add_error(None, _("Ce fichier est trop lourd pour être un de nos documents."))
+        return render(
+            request,
+            "credentials/verify_home.html",
+            {"form": IdentifierForm(), "check_form": form},
+            status=413,
+        )
     if request.method == "POST":
         form = DocumentCheckForm(request.POST, request.FILES)
         if form.is_valid():
@@ -129,19 +147,27 @@ def verify_document(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 # --- The holder's page -------------------------------------------------------------------
 
 
 def _linkedin_url(request: HttpRequest, credential: Credential) -> str:
     """LinkedIn's "add a certification to your profile" link, filled in."""
+    issued = timezone.localtime(credential.issued_at)
     return "https://www.linkedin.com/profile/add?" + urlencode(
         {
             "startTask": "CERTIFICATION_NAME",
             "name": f"{credential.get_kind_display()} — {credential.course_title}",
             "organizationName": ", ".join(credential.institution_names),
-            "issueYear": credential.issued_at.year,
-            "issueMonth": credential.issued_at.month,
-            "certUrl": request.build_absolute_uri(credential.get_absolute_url()),
+            "issueYear": issued.year,
+            "issueMonth": issued.month,
+            "certUrl": settings.SITE_URL + credential.get_absolute_url(),
             "certId": _display_identifier(credential.identifier),
         }
     )
@@ -153,15 +179,18 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
     holder: User = request.user  # type: ignore[assignment]
     rows = list(selectors.credentials_of_holder(holder=holder))
     for credential in rows:
-        credential.share_url = request.build_absolute_uri(  # type: ignore[attr-defined]
-            credential.get_absolute_url()
-        )
+        # The address printed in the QR code and signed in the badge, whatever host served us.
+        credential.share_url = settings.SITE_URL + credential.get_absolute_url()  # type: ignore[attr-defined]
         credential.linkedin_url = _linkedin_url(request, credential)  # type: ignore[attr-defined]
         credential.display_identifier = _display_identifier(credential.identifier)  # type: ignore[attr-defined]
     return render(
         request,
         "credentials/my_credentials.html",
-        {"credentials": rows, "kinds": CredentialKind},
+        {
+            "credentials": rows,
+            "kinds": CredentialKind,
+            "needs_name": not holder.printed_name.strip(),
+        },
     )
 
 
@@ -173,7 +202,7 @@ def _owned_or_staff(request: HttpRequest, identifier: str) -> Credential:
         raise Http404
     if credential.holder_id == request.user.pk:
         return credential
-    if user_can_edit_course(user=request.user, course=credential.course_run.course):
+    if user_can_manage_credentials(user=request.user, course=credential.course_run.course):
         return credential
     raise Http404
 
@@ -204,13 +233,21 @@ def document_language(request: HttpRequest, identifier: str) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, identifier: str) -> FileResponse:
     credential = _owned_or_staff(request, identifier)
+    language = request.GET.get("langue", "")
     document = selectors.document_current(
-        credential=credential, language=request.GET.get("langue") or None
+        credential=credential, language=language if language in dict(settings.LANGUAGES) else None
     )
     if document is None:
         raise Http404
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        # Lost from the storage (a restore without the media): made again in the worker.
+        logger.exception("document %s of credential %s is missing", document.pk, credential.pk)
+        services.document_rebuild_request(document=document)
+        raise Http404 from None
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"{credential.get_kind_display()}-{credential.identifier}.pdf".replace(" ", "-"),
         content_type="application/pdf",
