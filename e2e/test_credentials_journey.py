@@ -5,6 +5,7 @@ public page says so. axe-core finds no WCAG 2.1 AA violation on these pages."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -37,9 +38,15 @@ def _passed_learner(email: str) -> tuple[Session, Credential]:
 
 
 def test_an_attestation_is_downloaded_shared_checked_and_revoked(
-    live_server: object, browser: Browser, page: Page, page_watch: PageWatch, tmp_path: Path
+    live_server: object,
+    browser: Browser,
+    page: Page,
+    page_watch: PageWatch,
+    tmp_path: Path,
+    settings: Any,
 ) -> None:
     base = str(live_server).rstrip("/")
+    settings.SITE_URL = base  # the address printed in the QR code and the share link
     session, credential = _passed_learner("mamadou@example.org")
     assert CredentialDocument.objects.filter(credential=credential).exists()
 

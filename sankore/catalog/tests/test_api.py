@@ -487,6 +487,7 @@ def test_the_schema_is_openapi_3_with_every_path(client: Client) -> None:
     assert sorted(schema["paths"]) == [
         "/api/v1/courses",
         "/api/v1/courses/{slug}",
+        "/api/v1/credentials/{identifier}",
         "/api/v1/disciplines",
         "/api/v1/institutions",
         "/api/v1/institutions/{slug}",

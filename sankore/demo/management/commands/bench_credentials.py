@@ -119,7 +119,15 @@ class Command(BaseCommand):
             )
         processes = [
             subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--interval",
+                    "0.2",
+                    "--no-reload",
+                    "--no-startup-delay",
+                ],
                 cwd=settings.BASE_DIR,
                 env=os.environ.copy(),
                 stdout=subprocess.DEVNULL,
