@@ -18,7 +18,7 @@ from locust import HttpUser, between, task
 
 IDENTIFIERS = [
     line.strip()
-    for line in Path(os.environ.get("VERIFY_IDS", "/tmp/ids.txt")).read_text().splitlines()
+    for line in Path(os.environ["VERIFY_IDS"]).read_text().splitlines()
     if line.strip()
 ]
 
