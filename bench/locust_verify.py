@@ -17,9 +17,7 @@ from pathlib import Path
 from locust import HttpUser, between, task
 
 IDENTIFIERS = [
-    line.strip()
-    for line in Path(os.environ["VERIFY_IDS"]).read_text().splitlines()
-    if line.strip()
+    line.strip() for line in Path(os.environ["VERIFY_IDS"]).read_text().splitlines() if line.strip()
 ]
 
 
