@@ -16,6 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 from e2e.test_accessibility import WCAG_AA, _violations
 from e2e.test_courseware_journey import sign_in
 from e2e.watch import PageWatch
+from sankore.accounts.models import Role
+from sankore.accounts.tests.factories import RoleAssignmentFactory
 from sankore.catalog.models import CourseTeamRole
 from sankore.catalog.services import course_team_member_set
 from sankore.credentials.models import Credential, CredentialDocument, CredentialStatus
@@ -102,6 +104,8 @@ def test_credential_pages_have_no_accessibility_violation(
     session, credential = _passed_learner("awa@example.org")
     teacher = session.learner(email="prof@example.org")
     course_team_member_set(course=session.run.course, user=teacher, role=CourseTeamRole.STAFF)
+    owner = session.run.course.owners.get()
+    RoleAssignmentFactory(user=teacher, role=Role.INSTITUTION_STAFF, institution=owner)
     digest = CredentialDocument.objects.get(credential=credential).sha256
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
@@ -130,6 +134,7 @@ def test_credential_pages_have_no_accessibility_violation(
         for path in [
             f"/studio/sessions/{run}/attestations/",
             f"/studio/sessions/{run}/attestations/{credential.identifier}/",
+            f"/studio/etablissements/{owner.slug}/documents/",
         ]:
             page.goto(base + path)
             problems[path] = _violations(axe.run(page, options=WCAG_AA).response)

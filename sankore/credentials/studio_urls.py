@@ -1,9 +1,24 @@
 from django.urls import path
 
-from sankore.credentials import studio_views
+from sankore.credentials import institution_views, studio_views
 
 # Mounted by the project under /studio/, in the studio's namespace.
 urlpatterns = [
+    path(
+        "etablissements/<slug:slug>/documents/",
+        institution_views.institution_documents,
+        name="institution_documents",
+    ),
+    path(
+        "etablissements/<slug:slug>/documents/signataires/",
+        institution_views.signatory_add,
+        name="signatory_add",
+    ),
+    path(
+        "etablissements/<slug:slug>/documents/signataires/<int:signatory_id>/",
+        institution_views.signatory_edit,
+        name="signatory",
+    ),
     path("sessions/<int:run_id>/attestations/", studio_views.credential_list, name="credentials"),
     path(
         "sessions/<int:run_id>/attestations/groupees/",

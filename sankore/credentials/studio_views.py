@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sankore.accounts.models import User
+from sankore.accounts.permissions import user_can_manage_institution
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.courseware.studio_access import View, studio_view
@@ -116,6 +117,10 @@ def credential_list(request: HttpRequest, run: CourseRun) -> HttpResponse:
             "certificate_form": CertificateForm(),
             "offers_certificate": run.course.offers_certificate or bool(run.course.ects_credits),
             "jobs": BulkIssue.objects.filter(course_run=run)[:5],
+            "managed_owners": [
+                owner for owner in run.course.owners.all()
+                if user_can_manage_institution(user=request.user, institution_id=owner.pk)
+            ],
             "documents_with_warnings": CredentialDocument.objects.filter(
                 credential__course_run=run, superseded_at__isnull=True
             ).exclude(warnings=[]).count(),
