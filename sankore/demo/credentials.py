@@ -23,7 +23,7 @@ from sankore.learning.models import Enrolment
 
 PASSED_SESSIONS = 2
 SIGNATORY_TITLES = [
-    ("Président de l'université", "President of the University"),
+    ("Présidente de l'université", "President of the University"),
     ("Responsable pédagogique du cours", "Course Academic Lead"),
 ]
 
