@@ -159,9 +159,11 @@ def exam_sitting_create(
     fee_currency: str = "",
     requires_attestation: bool = False,
     created_by: User | None = None,
+    dry_run: bool = False,
 ) -> SittingCreated:
     """A sitting at ``centre``; every time is the centre's wall-clock time (naive), stored
-    in UTC. The cancellation deadline is the registration close unless given."""
+    in UTC. The cancellation deadline is the registration close unless given. ``dry_run``
+    checks the rules and returns the sitting unsaved (the admin form's validation)."""
     notices: list[StrOrPromise] = []
     if not centre.is_active:
         raise ExamError(_("Ce centre n'accueille plus d'examens."), code="centre_inactive")
@@ -207,7 +209,7 @@ def exam_sitting_create(
             _("Les annulations ferment au plus tard au début de l'examen."),
             code="cancellation_deadline",
         )
-    sitting = ExamSitting.objects.create(
+    sitting = ExamSitting(
         course_run=course_run,
         centre=centre,
         room=room,
@@ -224,6 +226,8 @@ def exam_sitting_create(
         requires_attestation=requires_attestation,
         created_by=created_by,
     )
+    if not dry_run:
+        sitting.save(force_insert=True)
     return SittingCreated(sitting=sitting, notices=notices)
 
 
