@@ -76,7 +76,7 @@ def test_the_centre_page_shows_its_sittings_in_its_own_time(client: Client) -> N
     text = page.content.decode()
     assert page.status_code == 200
     assert upcoming.course_run.course.title in text
-    assert "heure de Antananarivo (UTC+3)" in text
+    assert "heure d’Antananarivo (UTC+3)" in text
     assert "Indian/Antananarivo" in text
 
 
