@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sankore.assessments",
     "sankore.learning",
     "sankore.credentials",
+    "sankore.exams",
     "sankore.syndication",
     "sankore.demo",
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
         ),
     ),
     path("", include("sankore.credentials.urls")),
+    path("", include("sankore.exams.urls")),
     path("", include("sankore.catalog.urls")),
 ]
 

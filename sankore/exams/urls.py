@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sankore.exams import views
+
+app_name = "exams"
+
+urlpatterns = [
+    path("centres-d-examen/", views.centre_list, name="centre_list"),
+    path("centres-d-examen/<slug:slug>/", views.centre_detail, name="centre"),
+    path("examens/<int:pk>/", views.sitting_detail, name="sitting"),
+    path("examens/<int:pk>/inscription/", views.registration_create, name="register"),
+    path("mes-examens/", views.my_registrations, name="mine"),
+    path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
+]
