@@ -35,7 +35,13 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEMO_EMAIL = "apprenant@sankore.example"
 DEMO_PASSWORD = "sankore-demo"  # noqa: S105  (the public demo account of seed_demo)
 # Pages that only a signed-in learner sees.
-SIGNED_IN_PREFIXES = ("/mes-cours/", "/mes-attestations/", "/apprendre/", "/studio/")
+SIGNED_IN_PREFIXES = (
+    "/mes-cours/",
+    "/mes-attestations/",
+    "/mes-examens/",
+    "/apprendre/",
+    "/studio/",
+)
 COURSE_LINK = re.compile(r'href="(/cours/(?!\?)[^"/?#]+/)')
 INSTITUTION_LINK = re.compile(r'href="(/etablissements/(?!\?)[^"/?#]+/)')
 
