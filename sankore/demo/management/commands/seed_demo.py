@@ -11,6 +11,7 @@ from django.utils import timezone
 from sankore.demo import builders, scale
 from sankore.demo.courseware import seed_courseware
 from sankore.demo.credentials import seed_credentials
+from sankore.demo.exams import seed_exams
 from sankore.demo.plan import network_plan
 from sankore.demo.report import demo_account_lines, network_counts
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         )
         content_loaded = seed_courseware()
         credentials_issued = seed_credentials()
+        sittings_created = seed_exams()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
@@ -65,6 +67,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Attestations de l'apprenant de démonstration : {credentials_issued}."
             )
+        if sittings_created:
+            self.stdout.write(f"Sessions d'examen du CLOM phare : {sittings_created}.")
         if batch is not None:
             learners = len(batch.course_ids) * scale.LEARNERS_PER_COURSE
             self.stdout.write(
