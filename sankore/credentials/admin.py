@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from sankore.accounts.admin_site import ProgrammeStaffAdminMixin, ProgrammeStaffReadOnlyMixin
-from sankore.credentials import services
+from sankore.credentials import document_templates
 from sankore.credentials.models import (
     BulkIssue,
     Credential,
@@ -65,7 +65,7 @@ class DocumentTemplateAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:
-                services.document_template_changed(template=obj)
+                document_templates.document_template_changed(template=obj)
 
 
 @admin.register(Signatory)
@@ -78,4 +78,4 @@ class SignatoryAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Signatory, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            services.signatories_changed(institution_id=obj.institution_id)
+            document_templates.signatories_changed(institution_id=obj.institution_id)

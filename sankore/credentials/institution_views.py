@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sankore.accounts.permissions import user_can_manage_institution
 from sankore.core.errors import ServiceError
-from sankore.credentials import services
+from sankore.credentials import document_templates
 from sankore.credentials.models import DocumentTemplate, Signatory, colour_validator
 from sankore.institutions.models import Institution
 
@@ -63,7 +63,9 @@ def institution_documents(request: HttpRequest, slug: str) -> HttpResponse:
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_template_save(institution_id=institution.pk, **form.cleaned_data)
+            document_templates.document_template_save(
+                institution_id=institution.pk, **form.cleaned_data
+            )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -93,7 +95,7 @@ def signatory_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, gettext("Indiquez le nom et la fonction du signataire."))
         return redirect("studio:institution_documents", institution.slug)
     try:
-        services.signatory_save(institution_id=institution.pk, **form.cleaned_data)
+        document_templates.signatory_save(institution_id=institution.pk, **form.cleaned_data)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -107,7 +109,7 @@ def signatory_edit(request: HttpRequest, slug: str, signatory_id: int) -> HttpRe
     institution = _managed_institution(request, slug)
     signatory = get_object_or_404(Signatory, pk=signatory_id, institution=institution)
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.signatory_delete(signatory=signatory)
+        document_templates.signatory_delete(signatory=signatory)
         messages.success(request, gettext("Signataire retiré."))
         return redirect("studio:institution_documents", institution.slug)
     form = SignatoryForm(
@@ -118,7 +120,7 @@ def signatory_edit(request: HttpRequest, slug: str, signatory_id: int) -> HttpRe
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            services.signatory_save(
+            document_templates.signatory_save(
                 institution_id=institution.pk, signatory=signatory, **form.cleaned_data
             )
         except ServiceError as error:

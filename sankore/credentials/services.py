@@ -17,10 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -32,18 +30,14 @@ from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.credentials import badges, document_content
 from sankore.credentials.models import (
-    BulkIssue,
-    BulkStatus,
     CourseCredentialSettings,
     Credential,
     CredentialDocument,
     CredentialEvent,
     CredentialKind,
     CredentialStatus,
-    DocumentTemplate,
     EventAction,
     IssueBasis,
-    Signatory,
     StatusList,
 )
 from sankore.learning.models import Enrolment
@@ -81,7 +75,7 @@ def _offered(*, course_run: CourseRun, kind: str) -> bool:
     return course.offers_certificate or bool(course.ects_credits)
 
 
-def _refuse_unless_offered(*, course_run: CourseRun, kind: str) -> None:
+def refuse_unless_offered(*, course_run: CourseRun, kind: str) -> None:
     if _offered(course_run=course_run, kind=kind):
         return
     if kind == CredentialKind.ATTESTATION:
@@ -117,7 +111,7 @@ def credential_issue(
     existing = Credential.objects.filter(holder=holder, course_run=course_run, kind=kind).first()
     if existing is not None:
         return existing, False
-    _refuse_unless_offered(course_run=course_run, kind=kind)
+    refuse_unless_offered(course_run=course_run, kind=kind)
     if kind == CredentialKind.ATTESTATION and basis != IssueBasis.GRADE:
         raise CredentialError(
             _("Une attestation de suivi se délivre sur la note de la session."), code="basis"
@@ -247,7 +241,7 @@ def _documents_enqueue(
 # --- Automatic attestations ---------------------------------------------------------------
 
 
-def _passed_without_credential(*, course_run_id: int, kind: str):  # type: ignore[no-untyped-def]
+def passed_without_credential(*, course_run_id: int, kind: str):  # type: ignore[no-untyped-def]
     """Learners of the session who passed, are enrolled, and have no credential of this kind."""
     return (
         LearnerGrade.objects.filter(course_run_id=course_run_id, passed=True)
@@ -313,7 +307,7 @@ def attestations_issue_for_passed(
     course_run = CourseRun.objects.select_related("course").filter(pk=course_run_id).first()
     if course_run is None or not _offered(course_run=course_run, kind=CredentialKind.ATTESTATION):
         return report
-    candidates = _passed_without_credential(course_run_id=course_run_id, kind="attestation")
+    candidates = passed_without_credential(course_run_id=course_run_id, kind="attestation")
     if user_ids is not None:
         candidates = candidates.filter(user_id__in=list(user_ids))
     holders = User.objects.in_bulk(list(candidates))
@@ -471,14 +465,6 @@ def credential_regenerate(*, credential: Credential, actor: User, reason: str = 
         )
 
 
-def document_template_changed(*, template: DocumentTemplate) -> None:
-    """An institution changed its template or signatories: documents made before now show
-    as outdated, and staff may make new ones (one by one or for a whole session)."""
-    DocumentTemplate.objects.filter(pk=template.pk).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-
-
 def course_credential_settings_set(
     *, course_id: int, print_grade: bool
 ) -> CourseCredentialSettings:
@@ -488,114 +474,6 @@ def course_credential_settings_set(
         course_id=course_id, defaults={"print_grade": print_grade}
     )
     return settings_row
-
-
-SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
-
-
-def _signature_image_check(upload: UploadedFile) -> str:
-    """A signature is a PNG or JPEG that Pillow can read, of at most 2 MB: anything else
-    would print as a placeholder on every document."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size is None or upload.size > SIGNATURE_MAX_BYTES:
-        raise CredentialError(_("Une signature pèse au plus 2 Mo."), code="signature_too_large")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        kind = None
-    finally:
-        upload.seek(0)
-    if kind not in ("PNG", "JPEG"):
-        raise CredentialError(
-            _("La signature doit être une image PNG ou JPEG."), code="signature_format"
-        )
-    return ".png" if kind == "PNG" else ".jpg"
-
-
-@transaction.atomic
-def document_template_save(
-    *, institution_id: int, accent_colour: str, heading_fr: str = "", heading_en: str = "",
-    footer_fr: str = "", footer_en: str = "",
-) -> DocumentTemplate:  # fmt: skip
-    """An institution's look for its documents; a change raises the version (the team can
-    then make new documents for those printed before)."""
-    values = {
-        "accent_colour": accent_colour.strip().lower(), "heading_fr": heading_fr.strip(),
-        "heading_en": heading_en.strip(), "footer_fr": footer_fr.strip(),
-        "footer_en": footer_en.strip(),
-    }  # fmt: skip
-    template = (
-        DocumentTemplate.objects.select_for_update().filter(institution_id=institution_id).first()
-    )
-    changed = template is None or any(
-        getattr(template, name) != value for name, value in values.items()
-    )
-    if not changed:
-        assert template is not None
-        return template
-    candidate = template or DocumentTemplate(institution_id=institution_id)
-    for name, value in values.items():
-        setattr(candidate, name, value)
-    try:
-        candidate.full_clean(exclude=["institution"])
-    except ValidationError as error:
-        raise CredentialError(" ".join(error.messages), code="template_invalid") from None
-    if template is not None:
-        candidate.version = F("version") + 1
-    candidate.updated_at = timezone.now()
-    candidate.save()
-    candidate.refresh_from_db()
-    return candidate
-
-
-@transaction.atomic
-def signatory_save(
-    *, institution_id: int, name: str, title_fr: str, title_en: str = "", position: int = 0,
-    is_active: bool = True, signature: UploadedFile | None = None,
-    signatory: Signatory | None = None,
-) -> Signatory:  # fmt: skip
-    """Add (or, given ``signatory``, change) who signs the institution's documents."""
-    if signatory is not None and signatory.institution_id != institution_id:
-        raise CredentialError(
-            _("Ce signataire est d'un autre établissement."), code="wrong_institution"
-        )
-    if not name.strip() or not title_fr.strip():
-        raise CredentialError(
-            _("Indiquez le nom et la fonction (en français) du signataire."),
-            code="signatory_incomplete",
-        )
-    extension = _signature_image_check(signature) if signature is not None else ""
-    row = signatory or Signatory(institution_id=institution_id)
-    row.name, row.title_fr, row.title_en = (
-        name.strip()[:200],
-        title_fr.strip()[:200],
-        title_en.strip()[:200],
-    )
-    row.position, row.is_active = max(position, 0), is_active
-    if signature is not None:
-        row.signature.save(
-            f"{institution_id}-{secrets.token_hex(6)}{extension}", signature, save=False
-        )
-    row.save()
-    signatories_changed(institution_id=institution_id)
-    return row
-
-
-@transaction.atomic
-def signatory_delete(*, signatory: Signatory) -> None:
-    institution_id = signatory.institution_id
-    signatory.delete()
-    signatories_changed(institution_id=institution_id)
-
-
-def signatories_changed(*, institution_id: int) -> None:
-    """Who signs an institution's documents changed: its template's version goes up too."""
-    template, _created = DocumentTemplate.objects.get_or_create(institution_id=institution_id)
-    document_template_changed(template=template)
 
 
 def badges_resign(*, kid: str | None = None, batch: int = 500) -> int:
@@ -649,145 +527,3 @@ def credential_revoke(
         credential=locked, action=EventAction.REVOCATION, actor=revoked_by, reason=reason, at=moment
     )
     return locked
-
-
-# --- Bulk issue -----------------------------------------------------------------------------
-
-
-def bulk_issue_request(
-    *, course_run: CourseRun, kind: str, requested_by: User, regenerate: bool = False
-) -> BulkIssue:
-    """Issue the credentials of a whole session (or, with ``regenerate``, make new documents
-    for those issued) in the background; the job's page shows its progress."""
-    if not regenerate:
-        _refuse_unless_offered(course_run=course_run, kind=kind)
-    _bulk_stale_fail(course_run=course_run, kind=kind)
-    try:
-        with transaction.atomic():
-            job = BulkIssue.objects.create(
-                course_run=course_run, kind=kind, requested_by=requested_by,
-                regenerate=regenerate,
-            )  # fmt: skip
-    except IntegrityError:
-        # One job at a time per session and kind (a constraint: two clicks make one job).
-        raise CredentialError(
-            _("Une délivrance groupée est déjà en cours pour cette session."), code="running"
-        ) from None
-    from sankore.credentials.tasks import bulk_issue_task
-
-    transaction.on_commit(lambda: bulk_issue_task.enqueue(job.pk))
-    return job
-
-
-BULK_STALE_AFTER = datetime.timedelta(minutes=30)
-
-
-def _bulk_stale_fail(*, course_run: CourseRun, kind: str) -> None:
-    """A job whose batches stopped coming (no worker, a crash) for half an hour is failed,
-    so that it no longer blocks a new one."""
-    limit = timezone.now() - BULK_STALE_AFTER
-    BulkIssue.objects.filter(
-        course_run=course_run, kind=kind, status__in=[BulkStatus.QUEUED, BulkStatus.RUNNING],
-        heartbeat_at__lt=limit,
-    ).update(
-        status=BulkStatus.FAILED, finished_at=timezone.now(),
-        error="Interrompue : aucun lot traité depuis 30 minutes.",
-    )  # fmt: skip
-
-
-def bulk_issue_run(*, job_id: int) -> BulkIssue:
-    """Start a bulk job (the task calls it; a second call does nothing): the learners (or,
-    to regenerate, the credentials) are listed once, then cut into batches that any
-    worker takes, each issuing and making its documents."""
-    with transaction.atomic():
-        job = BulkIssue.objects.select_for_update().get(pk=job_id)
-        if job.status != BulkStatus.QUEUED:
-            return job
-        if job.regenerate:
-            ids = list(
-                Credential.objects.filter(
-                    course_run_id=job.course_run_id, kind=job.kind, status=CredentialStatus.VALID
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-        else:
-            ids = list(_passed_without_credential(course_run_id=job.course_run_id, kind=job.kind))
-        job.status = BulkStatus.RUNNING
-        job.started_at = job.heartbeat_at = timezone.now()
-        job.total = len(ids)
-        job.save(update_fields=["status", "started_at", "heartbeat_at", "total"])
-        from sankore.credentials.tasks import bulk_batch_task
-
-        def enqueue() -> None:
-            for start in range(0, len(ids), DOCUMENTS_PER_TASK):
-                bulk_batch_task.enqueue(job_id, ids[start : start + DOCUMENTS_PER_TASK])
-
-        transaction.on_commit(enqueue)
-    _bulk_finish_if_complete(bulk_id=job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def bulk_batch_run(*, job_id: int, ids: Sequence[int]) -> None:
-    """One batch of a bulk job: issue and make the documents (or only new documents). A
-    learner refused or a document failing is counted and logged; the others go on."""
-    job = BulkIssue.objects.select_related("course_run__course", "requested_by").get(pk=job_id)
-    issued = documents = failed = documents_failed = 0
-    try:
-        for item in ids:
-            try:
-                if job.regenerate:
-                    credential_id = item
-                else:
-                    credential, created = _bulk_issue_one(job=job, user_id=item)
-                    if not created:
-                        continue  # issued meanwhile (automatically): that path made its document
-                    issued += 1
-                    credential_id = credential.pk
-            except CredentialError as error:
-                logger.warning("bulk %s: learner %s refused: %s", job_id, item, error.code)
-                failed += 1
-                continue
-            except Exception:  # one learner's failure must not stop the batch; logged
-                logger.exception("bulk %s: learner %s failed", job_id, item)
-                failed += 1
-                continue
-            try:
-                credential_document_make(credential_id=credential_id, replace=job.regenerate)
-            except Exception:  # one bad document must not stop the batch; logged with its id
-                logger.exception("bulk %s: document of credential %s failed", job_id, credential_id)
-                documents_failed += 1
-            else:
-                documents += 1
-    finally:
-        # Counted whatever happened, so the job always ends.
-        BulkIssue.objects.filter(pk=job_id).update(
-            processed=F("processed") + len(ids), issued=F("issued") + issued,
-            documents=F("documents") + documents, failed=F("failed") + failed,
-            documents_failed=F("documents_failed") + documents_failed,
-            heartbeat_at=timezone.now(),
-        )  # fmt: skip
-        _bulk_finish_if_complete(bulk_id=job_id)
-
-
-def _bulk_issue_one(*, job: BulkIssue, user_id: int) -> tuple[Credential, bool]:
-    holder = User.objects.filter(pk=user_id).first()
-    if holder is None:
-        raise CredentialError(_("Ce compte n'existe plus."), code="no_account")
-    if job.kind == CredentialKind.ATTESTATION:
-        return credential_issue(
-            holder=holder, course_run=job.course_run, kind=job.kind, basis=IssueBasis.GRADE,
-            make_document=False,
-        )  # fmt: skip
-    # Certificates for the learners who passed, by decision of the course team.
-    return credential_issue(
-        holder=holder, course_run=job.course_run, kind=job.kind, basis=IssueBasis.TEAM,
-        issued_by=job.requested_by, make_document=False,
-    )  # fmt: skip
-
-
-def _bulk_finish_if_complete(*, bulk_id: int) -> None:
-    BulkIssue.objects.filter(
-        pk=bulk_id, status=BulkStatus.RUNNING, total__lte=F("processed")
-    ).update(status=BulkStatus.DONE, finished_at=timezone.now())

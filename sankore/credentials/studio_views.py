@@ -22,7 +22,7 @@ from sankore.accounts.permissions import user_can_manage_institution
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.courseware.studio_access import View, studio_view
-from sankore.credentials import selectors, services
+from sankore.credentials import bulk, selectors, services
 from sankore.credentials.models import (
     BulkIssue,
     BulkStatus,
@@ -228,7 +228,7 @@ def bulk_issue(request: HttpRequest, run: CourseRun) -> HttpResponse:
         return redirect("studio:credentials", run.pk)
     try:
         with transaction.atomic():
-            job = services.bulk_issue_request(
+            job = bulk.bulk_issue_request(
                 course_run=run, kind=form.cleaned_data["kind"],
                 requested_by=request.user,  # type: ignore[arg-type]
                 regenerate=form.cleaned_data["regenerate"],

@@ -24,13 +24,13 @@ def credential_documents_make_task(
 
 @task()
 def bulk_issue_task(job_id: int) -> None:
-    from sankore.credentials.services import bulk_issue_run
+    from sankore.credentials.bulk import bulk_issue_run
 
     bulk_issue_run(job_id=job_id)
 
 
 @task()
 def bulk_batch_task(job_id: int, ids: list[int]) -> None:
-    from sankore.credentials.services import bulk_batch_run
+    from sankore.credentials.bulk import bulk_batch_run
 
     bulk_batch_run(job_id=job_id, ids=ids)

@@ -12,7 +12,7 @@ from sankore.accounts.models import User
 from sankore.accounts.tests.factories import UserFactory
 from sankore.assessments import services as assessments
 from sankore.assessments.models import LearnerGrade
-from sankore.credentials import badges, openbadges, services
+from sankore.credentials import badges, bulk, document_templates, openbadges, services
 from sankore.credentials.models import (
     BulkIssue,
     BulkStatus,
@@ -280,7 +280,7 @@ def test_a_new_document_supersedes_the_old_one(
     template = DocumentTemplate.objects.create(
         institution=session.run.course.owners.get(), accent_colour="#7a1f1f"
     )
-    services.document_template_changed(template=template)
+    document_templates.document_template_changed(template=template)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.credential_regenerate(credential=credential, actor=learner)
@@ -337,7 +337,7 @@ def test_bulk_issue_of_certificates_for_a_session(
     teacher = UserFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_request(
+        job = bulk.bulk_issue_request(
             course_run=certifying_session.run, kind="certificat", requested_by=teacher
         )
     job.refresh_from_db()
@@ -352,11 +352,11 @@ def test_bulk_issue_of_certificates_for_a_session(
 
 def test_a_second_bulk_job_waits_for_the_first(certifying_session: Session) -> None:
     teacher = UserFactory()
-    services.bulk_issue_request(
+    bulk.bulk_issue_request(
         course_run=certifying_session.run, kind="certificat", requested_by=teacher
     )
     with pytest.raises(CredentialError) as refused:
-        services.bulk_issue_request(
+        bulk.bulk_issue_request(
             course_run=certifying_session.run, kind="certificat", requested_by=teacher
         )
     assert refused.value.code == "running"
@@ -372,7 +372,7 @@ def test_bulk_regeneration_makes_new_documents(
     old = set(CredentialDocument.objects.values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_request(
+        job = bulk.bulk_issue_request(
             course_run=session.run, kind="attestation", requested_by=UserFactory(),
             regenerate=True,
         )  # fmt: skip

@@ -14,7 +14,7 @@ from django.utils import timezone
 from sankore.accounts.tests.factories import UserFactory
 from sankore.catalog.models import CourseTeamRole
 from sankore.catalog.services import course_team_member_set
-from sankore.credentials import badges, keys, services
+from sankore.credentials import badges, bulk, keys, services
 from sankore.credentials.models import (
     BulkIssue,
     BulkStatus,
@@ -113,13 +113,13 @@ def test_a_failing_batch_still_ends_the_job(
     learners = [certifying_session.learner() for _ in range(2)]
     for learner in learners:
         certifying_session.answer(learner, "42")
-    job = services.bulk_issue_request(
+    job = bulk.bulk_issue_request(
         course_run=certifying_session.run, kind="certificat", requested_by=UserFactory()
     )
-    services.bulk_issue_run(job_id=job.pk)  # the batches are queued on commit: not run here
+    bulk.bulk_issue_run(job_id=job.pk)  # the batches are queued on commit: not run here
     learners[0].delete()  # between the listing and the batch
 
-    services.bulk_batch_run(job_id=job.pk, ids=[learner.pk for learner in learners])
+    bulk.bulk_batch_run(job_id=job.pk, ids=[learner.pk for learner in learners])
 
     job.refresh_from_db()
     assert (job.status, job.processed, job.issued, job.failed) == (BulkStatus.DONE, 2, 1, 1)
@@ -127,16 +127,16 @@ def test_a_failing_batch_still_ends_the_job(
 
 def test_one_bulk_job_at_a_time_even_from_two_clicks(certifying_session: Session) -> None:
     teacher = UserFactory()
-    services.bulk_issue_request(
+    bulk.bulk_issue_request(
         course_run=certifying_session.run, kind="certificat", requested_by=teacher
     )
     with pytest.raises(CredentialError):
-        services.bulk_issue_request(
+        bulk.bulk_issue_request(
             course_run=certifying_session.run, kind="certificat", requested_by=teacher
         )
     # A job whose worker died long ago no longer blocks.
     BulkIssue.objects.update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
-    services.bulk_issue_request(
+    bulk.bulk_issue_request(
         course_run=certifying_session.run, kind="certificat", requested_by=teacher
     )
     assert sorted(BulkIssue.objects.values_list("status", flat=True)) == ["failed", "queued"]

@@ -20,8 +20,14 @@ from sankore.accounts.models import User
 from sankore.accounts.tests.factories import UserFactory
 from sankore.catalog.models import CourseTeamRole
 from sankore.catalog.services import course_team_member_set
-from sankore.credentials import badges, openbadges, services
-from sankore.credentials.models import BulkIssue, Credential, CredentialDocument, CredentialStatus
+from sankore.credentials import badges, document_templates, openbadges, services
+from sankore.credentials.models import (
+    BulkIssue,
+    Credential,
+    CredentialDocument,
+    CredentialStatus,
+    DocumentTemplate,
+)
 from sankore.credentials.tests.conftest import Session
 
 pytestmark = pytest.mark.django_db
@@ -141,8 +147,8 @@ def test_a_superseded_pdf_still_verifies_as_superseded(
     client: Client, issued: Credential, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     old = _document(issued)
-    services.document_template_changed(
-        template=services.DocumentTemplate.objects.create(
+    document_templates.document_template_changed(
+        template=DocumentTemplate.objects.create(
             institution=issued.course_run.course.owners.get(), accent_colour="#7a1f1f"
         )
     )

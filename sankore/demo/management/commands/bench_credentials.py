@@ -33,7 +33,7 @@ from sankore.assessments import services as assessments
 from sankore.assessments.models import LearnerGrade
 from sankore.catalog import services as catalog
 from sankore.catalog.models import Course, CourseRun, Pacing
-from sankore.credentials import services as credentials
+from sankore.credentials import bulk as credentials_bulk
 from sankore.credentials.models import BulkStatus, Credential, CredentialDocument
 from sankore.learning.models import Enrolment
 
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         with transaction.atomic():
-            job = credentials.bulk_issue_request(
+            job = credentials_bulk.bulk_issue_request(
                 course_run=run, kind="attestation", requested_by=teacher
             )
         processes = [
