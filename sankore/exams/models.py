@@ -238,6 +238,17 @@ class ExamRegistration(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Exam day, at the centre's door.
+    checked_in_at = models.DateTimeField(_("présent à"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accueilli par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    identity_checked = models.BooleanField(_("identité vérifiée"), default=False)
 
     class Meta:
         verbose_name = _("inscription à un examen")

@@ -419,3 +419,45 @@ def registration_payment_record(
             _("Ce numéro de reçu a déjà été enregistré dans ce centre."), code="receipt_taken"
         ) from None
     return current
+
+
+CHECK_IN_OPENS_BEFORE = datetime.timedelta(hours=2)
+
+
+def registration_check_in(
+    *,
+    registration: ExamRegistration,
+    by: User,
+    identity_checked: bool,
+    now: datetime.datetime | None = None,
+) -> ExamRegistration:
+    """A candidate with a confirmed seat is at the door and their identity document was seen:
+    recorded by the centre's staff, from two hours before the start to the end."""
+    moment = timezone.now() if now is None else now
+    sitting = registration.sitting
+    if not user_can_manage_centre(user=by, centre=sitting.centre):
+        raise ExamError(
+            _("Seul le personnel de ce centre accueille ses candidats."), code="not_allowed"
+        )
+    if not identity_checked:
+        raise ExamError(
+            _("Vérifiez la pièce d'identité du candidat avant de l'accueillir."),
+            code="identity_required",
+        )
+    ends = sitting.starts_at + datetime.timedelta(minutes=sitting.duration_minutes)
+    if not sitting.starts_at - CHECK_IN_OPENS_BEFORE <= moment <= ends:
+        raise ExamError(
+            _("L'accueil des candidats ouvre deux heures avant le début de l'examen."),
+            code="check_in_closed",
+        )
+    with transaction.atomic():
+        current = ExamRegistration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != RegistrationStatus.CONFIRMED:
+            raise ExamError(_("Ce candidat n'a pas de place confirmée."), code="not_confirmed")
+        if current.checked_in_at is not None:
+            raise ExamError(_("Ce candidat est déjà accueilli."), code="already_checked_in")
+        current.checked_in_at = moment
+        current.checked_in_by = by
+        current.identity_checked = True
+        current.save(update_fields=["checked_in_at", "checked_in_by", "identity_checked"])
+    return current

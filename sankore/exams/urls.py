@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.exams import views
+from sankore.exams import staff_views, views
 
 app_name = "exams"
 
@@ -9,6 +9,17 @@ urlpatterns = [
     path("centres-d-examen/<slug:slug>/", views.centre_detail, name="centre"),
     path("examens/<int:pk>/", views.sitting_detail, name="sitting"),
     path("examens/<int:pk>/inscription/", views.registration_create, name="register"),
+    path("examens/<int:pk>/emargement/", staff_views.attendance, name="attendance"),
+    path(
+        "examens/<int:pk>/emargement/<int:registration_id>/accueil/",
+        staff_views.check_in,
+        name="check_in",
+    ),
+    path(
+        "examens/<int:pk>/emargement/<int:registration_id>/paiement/",
+        staff_views.payment,
+        name="payment",
+    ),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
 ]

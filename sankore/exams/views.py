@@ -16,7 +16,7 @@ from sankore.core.errors import ServiceError
 from sankore.exams import selectors, services
 from sankore.exams.display import centre_zone_label, fee_label
 from sankore.exams.models import ExamRegistration, RegistrationStatus
-from sankore.exams.permissions import registration_queryset_visible_to
+from sankore.exams.permissions import registration_queryset_visible_to, user_can_manage_sitting
 
 
 @require_safe
@@ -84,6 +84,7 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting_rank": rank,
             "is_open": sitting.registration_opens_at <= now < sitting.registration_closes_at,
             "can_cancel": now < sitting.cancellation_deadline,
+            "can_manage": user_can_manage_sitting(user=request.user, sitting=sitting),
         },
     )
 

@@ -1,0 +1,62 @@
+"""axe-core finds no WCAG 2.1 AA violation on the exam-centre pages (issue 6), for a learner
+and for the centre's staff, on a phone and a laptop, in French and in English."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Browser
+
+from e2e.test_accessibility import WCAG_AA, _violations
+from e2e.test_courseware_journey import sign_in
+from sankore.exams import services
+from sankore.exams.tests.factories import campus_staff, centre, learner_of, paying_sitting
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_exam_pages_have_no_accessibility_violation(
+    browser: Browser, live_server: object, width: int, language: str
+) -> None:
+    base = str(live_server).rstrip("/")
+    now = datetime.datetime.now()  # naive: the centre's local time
+    dakar = centre()
+    sitting = paying_sitting(
+        at=dakar, local_start=now + datetime.timedelta(days=20),
+        local_registration_opens=now - datetime.timedelta(days=1),
+        local_registration_closes=now + datetime.timedelta(days=10),
+        local_cancellation_deadline=now + datetime.timedelta(days=5),
+    )  # fmt: skip
+    learner = learner_of(sitting.course_run, email="khady@example.org")
+    services.registration_create(learner=learner, sitting=sitting)
+    staff = campus_staff(dakar)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+    page = context.new_page()
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    try:
+        for path in ["/centres-d-examen/", dakar.get_absolute_url(), f"/examens/{sitting.pk}/"]:
+            page.goto(base + path)
+            problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
+        sign_in(page, base, "khady@example.org")
+        for path in ["/mes-examens/", f"/examens/{sitting.pk}/"]:
+            page.goto(base + path)
+            problems[f"{path} (learner)"] = _violations(axe.run(page, options=WCAG_AA).response)
+        page.context.clear_cookies()
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+        )
+        sign_in(page, base, staff.email)
+        path = f"/examens/{sitting.pk}/emargement/"
+        page.goto(base + path)
+        problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
+    finally:
+        context.close()
+
+    assert {path: found for path, found in problems.items() if found} == {}
