@@ -57,11 +57,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("learner")
         .order_by("seat_number")
     )
-    if query:
-        match = Q(learner__full_name__icontains=query) | Q(learner__email__icontains=query)
-        if query.isdigit():
-            match |= Q(seat_number=int(query))
-        rows = rows.filter(match)
+    if query.isdigit():
+        # A number is a seat: it must not also find every address with that digit in it.
+        rows = rows.filter(seat_number=int(query))
+    elif query:
+        rows = rows.filter(
+            Q(learner__full_name__icontains=query) | Q(learner__email__icontains=query)
+        )
     waiting = ExamRegistration.objects.filter(
         sitting=sitting, status=RegistrationStatus.WAITING
     ).count()
