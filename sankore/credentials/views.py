@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sankore.accounts.models import User
@@ -93,24 +92,14 @@ def verify(request: HttpRequest, identifier: str) -> HttpResponse:
     )
 
 
-# No CSRF check: the POST changes nothing (a file is hashed and compared, then dropped) and
-# needs no account; the check would read the whole body before the size limit below.
-@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_document(request: HttpRequest) -> HttpResponse:
     """Is this PDF one we issued? The browser sends its SHA-256 when it can compute it
     (``?sha256=``, nothing uploaded over a slow line), the file itself otherwise."""
     digest = ""
     form = DocumentCheckForm()
-    if request.method == "POST" and _content_length(request) > MAX_CHECKED_PDF_BYTES + 64 * 1024:
-        # Refused before Django reads the body into a temporary file.
-        form.add_error(None, _("Ce fichier est trop lourd pour être un de nos documents."))
-        return render(
-            request,
-            "credentials/verify_home.html",
-            {"form": IdentifierForm(), "check_form": form},
-            status=413,
-        )
+    # A body announced bigger than REQUEST_BODY_LIMITS is refused (413) by the middleware
+    # before anything reads it; an upload that still turns out too big is refused below.
     if request.method == "POST":
         form = DocumentCheckForm(request.POST, request.FILES)
         if form.is_valid():
@@ -145,13 +134,6 @@ def verify_document(request: HttpRequest) -> HttpResponse:
             "display_identifier": _display_identifier(match.credential.identifier) if match else "",
         },
     )
-
-
-def _content_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 # --- The holder's page -------------------------------------------------------------------
