@@ -137,6 +137,36 @@ class ExamSitting(models.Model):
     requires_attestation = models.BooleanField(
         _("réservé aux titulaires de l'attestation de suivi"), default=False
     )
+    # Results: a score out of ``max_score``; ``pass_mark`` or more passes (« la moyenne »).
+    max_score = models.DecimalField(
+        _("note maximale"), max_digits=6, decimal_places=2, default=Decimal(20)
+    )
+    pass_mark = models.DecimalField(
+        _("note de réussite"), max_digits=6, decimal_places=2, default=Decimal(10)
+    )
+    # On-platform exams: the centre's staff open the window on the day and give the access
+    # code to the candidates in the room; only its keyed digest is kept.
+    window_opened_at = models.DateTimeField(_("épreuve ouverte à"), null=True, blank=True)
+    window_closes_at = models.DateTimeField(_("épreuve fermée à"), null=True, blank=True)
+    window_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("épreuve ouverte par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    access_code_digest = models.CharField(max_length=128, blank=True, editable=False)
+    # The course team, as jury, validates the sitting's results: then the certificates go.
+    results_validated_at = models.DateTimeField(_("résultats validés le"), null=True, blank=True)
+    results_validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("résultats validés par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +203,15 @@ class ExamSitting(models.Model):
                 condition=Q(fee_amount=0, fee_currency="")
                 | Q(fee_amount__gt=0) & ~Q(fee_currency=""),
                 name="exams_sitting_fee_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0, pass_mark__gt=0, pass_mark__lte=F("max_score")),
+                name="exams_sitting_pass_mark_within_max_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_opened_at__isnull=True, window_closes_at__isnull=True)
+                | Q(window_closes_at__gt=F("window_opened_at")),
+                name="exams_sitting_window_closes_after_it_opens",
             ),
         ]
 
@@ -249,6 +288,7 @@ class ExamRegistration(models.Model):
         related_name="+",
     )
     identity_checked = models.BooleanField(_("identité vérifiée"), default=False)
+    convocation_sent_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscription à un examen")
@@ -303,3 +343,106 @@ class ExamRegistration(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+
+class IncidentKind(models.TextChoices):
+    LATE = "retard", _("Retard")
+    IDENTITY = "identite", _("Problème d'identité")
+    FRAUD = "fraude", _("Suspicion de fraude")
+    TECHNICAL = "technique", _("Incident technique")
+    HEALTH = "sante", _("Malaise")
+    DEPARTURE = "depart", _("Départ anticipé")
+    OTHER = "autre", _("Autre")
+
+
+class ExamIncident(models.Model):
+    """An incident written down by the centre's staff during a sitting, about one candidate
+    or about the whole sitting (a power cut, a late start). Kept for the jury; never edited,
+    a correction is a new report."""
+
+    sitting = models.ForeignKey(
+        ExamSitting,
+        verbose_name=_("session d'examen"),
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    registration = models.ForeignKey(
+        ExamRegistration,
+        verbose_name=_("candidat concerné"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    kind = models.CharField(_("nature"), max_length=16, choices=IncidentKind.choices)
+    description = models.TextField(_("description"), max_length=4000)
+    occurred_at = models.DateTimeField(_("survenu à"), default=timezone.now)
+    reported_at = models.DateTimeField(_("signalé le"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signalé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("incident d'examen")
+        verbose_name_plural = _("incidents d'examen")
+        ordering = ["sitting_id", "occurred_at", "pk"]
+        indexes = [models.Index(fields=["sitting", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sitting_id}: {self.get_kind_display()}"
+
+
+class ResultSource(models.TextChoices):
+    PLATFORM = "plateforme", _("Corrigé par la plateforme")
+    ENTERED = "saisie", _("Saisi par l'équipe")
+    IMPORTED = "import", _("Importé (CSV)")
+
+
+class ExamResult(models.Model):
+    """A candidate's result at a sitting: a score, or absent. Entered (or imported) by the
+    course team, or computed from the on-platform exam; the jury's validation of the sitting
+    makes it final and issues the certificate to those who passed."""
+
+    registration = models.OneToOneField(
+        ExamRegistration,
+        verbose_name=_("inscription"),
+        on_delete=models.PROTECT,
+        related_name="result",
+    )
+    sitting = models.ForeignKey(
+        ExamSitting, on_delete=models.PROTECT, related_name="results", editable=False
+    )
+    score = models.DecimalField(_("note"), max_digits=6, decimal_places=2, null=True, blank=True)
+    absent = models.BooleanField(_("absent"), default=False)
+    passed = models.BooleanField(_("admis"), default=False)
+    source = models.CharField(_("origine"), max_length=16, choices=ResultSource.choices)
+    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Set once the learner is told of the validated result.
+    notified_at = models.DateTimeField(_("candidat informé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("résultat d'examen")
+        verbose_name_plural = _("résultats d'examen")
+        ordering = ["sitting_id", "registration_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(absent=True, score__isnull=True, passed=False)
+                | Q(absent=False, score__isnull=False, score__gte=0),
+                name="exams_result_score_or_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {'absent' if self.absent else self.score}"
