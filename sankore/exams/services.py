@@ -158,6 +158,8 @@ def exam_sitting_create(
     fee_amount: Decimal = Decimal(0),
     fee_currency: str = "",
     requires_attestation: bool = False,
+    max_score: Decimal = Decimal(20),
+    pass_mark: Decimal = Decimal(10),
     created_by: User | None = None,
     dry_run: bool = False,
 ) -> SittingCreated:
@@ -165,6 +167,11 @@ def exam_sitting_create(
     in UTC. The cancellation deadline is the registration close unless given. ``dry_run``
     checks the rules and returns the sitting unsaved (the admin form's validation)."""
     notices: list[StrOrPromise] = []
+    if created_by is not None and not user_can_manage_centre(user=created_by, centre=centre):
+        raise ExamError(
+            _("Seul le personnel de ce centre y organise des sessions d'examen."),
+            code="not_allowed",
+        )
     if not centre.is_active:
         raise ExamError(_("Ce centre n'accueille plus d'examens."), code="centre_inactive")
     if mode not in ExamMode.values:
@@ -191,6 +198,11 @@ def exam_sitting_create(
         raise ExamError(_("Indiquez la devise des droits d'inscription."), code="currency")
     if fee_amount == 0:
         fee_currency = ""
+    if not Decimal(0) < pass_mark <= max_score:
+        raise ExamError(
+            _("La note de réussite est positive et ne dépasse pas la note maximale."),
+            code="pass_mark",
+        )
     starts_at = _centre_time(local=local_start, centre=centre, notices=notices)
     opens_at = _centre_time(local=local_registration_opens, centre=centre, notices=notices)
     closes_at = _centre_time(local=local_registration_closes, centre=centre, notices=notices)
@@ -224,6 +236,8 @@ def exam_sitting_create(
         fee_amount=fee_amount,
         fee_currency=fee_currency,
         requires_attestation=requires_attestation,
+        max_score=max_score,
+        pass_mark=pass_mark,
         created_by=created_by,
     )
     if not dry_run:

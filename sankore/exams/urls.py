@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.exams import staff_views, views
+from sankore.exams import manage_views, staff_views, views
 
 app_name = "exams"
 
@@ -20,6 +20,20 @@ urlpatterns = [
         staff_views.payment,
         name="payment",
     ),
+    # Staff: what each one runs, dashboards, new sittings, incident reports.
+    path("examens/gestion/", manage_views.hub, name="hub"),
+    path(
+        "centres-d-examen/<slug:slug>/tableau-de-bord/",
+        manage_views.centre_dashboard,
+        name="centre_dashboard",
+    ),
+    path(
+        "centres-d-examen/<slug:slug>/sessions/nouvelle/",
+        manage_views.sitting_create,
+        name="sitting_create",
+    ),
+    path("studio/sessions/<int:run_id>/examens/", manage_views.run_dashboard, name="run_dashboard"),
+    path("examens/<int:pk>/incidents/", manage_views.sitting_incidents, name="incidents"),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
 ]

@@ -16,7 +16,11 @@ from sankore.core.errors import ServiceError
 from sankore.exams import selectors, services
 from sankore.exams.display import centre_zone_label, fee_label
 from sankore.exams.models import ExamRegistration, RegistrationStatus
-from sankore.exams.permissions import registration_queryset_visible_to, user_can_manage_sitting
+from sankore.exams.permissions import (
+    registration_queryset_visible_to,
+    user_can_manage_centre,
+    user_can_manage_sitting,
+)
 
 
 @require_safe
@@ -54,7 +58,12 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "exams/centre_detail.html",
-        {"centre": centre, "sittings": sittings, "zone": centre.institution.time_zone},
+        {
+            "centre": centre,
+            "sittings": sittings,
+            "zone": centre.institution.time_zone,
+            "can_manage": user_can_manage_centre(user=request.user, centre=centre),
+        },
     )
 
 
