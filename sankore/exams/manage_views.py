@@ -19,11 +19,12 @@ from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
 from sankore.catalog.permissions import user_can_edit_course
 from sankore.core.errors import ServiceError
-from sankore.exams import dashboards, incidents, selectors, services
+from sankore.exams import dashboards, incidents, services
 from sankore.exams.display import centre_zone_label
 from sankore.exams.forms import IncidentForm, SittingForm
 from sankore.exams.models import ExamCentre, ExamRegistration, ExamSitting, RegistrationStatus
-from sankore.exams.permissions import user_can_manage_centre, user_can_manage_sitting
+from sankore.exams.permissions import user_can_manage_centre
+from sankore.exams.staff_views import managed_sitting
 
 
 def _staff(request: HttpRequest) -> User:
@@ -114,11 +115,7 @@ def run_dashboard(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def sitting_incidents(request: HttpRequest, pk: int) -> HttpResponse:
-    sitting = selectors.sitting_public(pk=pk)
-    if sitting is None:
-        raise Http404
-    if not user_can_manage_sitting(user=request.user, sitting=sitting):
-        raise PermissionDenied
+    sitting = managed_sitting(request, pk)
     can_report = user_can_manage_centre(user=request.user, centre=sitting.centre)
     candidates = (
         ExamRegistration.objects.filter(sitting=sitting, status=RegistrationStatus.CONFIRMED)

@@ -26,7 +26,7 @@ class AttendanceSearch(forms.Form):
     q = forms.CharField(label=_("Nom, adresse ou n° de place"), required=False, max_length=100)
 
 
-def _managed_sitting(request: HttpRequest, pk: int) -> ExamSitting:
+def managed_sitting(request: HttpRequest, pk: int) -> ExamSitting:
     sitting = selectors.sitting_public(pk=pk)
     if sitting is None:
         raise Http404
@@ -49,7 +49,7 @@ def _registration_of(sitting: ExamSitting, registration_id: int) -> ExamRegistra
 @require_safe
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    sitting = _managed_sitting(request, pk)
+    sitting = managed_sitting(request, pk)
     form = AttendanceSearch(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     rows = (
@@ -83,7 +83,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def check_in(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
-    sitting = _managed_sitting(request, pk)
+    sitting = managed_sitting(request, pk)
     registration = _registration_of(sitting, registration_id)
     assert isinstance(request.user, User)
     try:
@@ -106,7 +106,7 @@ def check_in(request: HttpRequest, pk: int, registration_id: int) -> HttpRespons
 @require_POST
 @login_required
 def payment(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
-    sitting = _managed_sitting(request, pk)
+    sitting = managed_sitting(request, pk)
     registration = _registration_of(sitting, registration_id)
     assert isinstance(request.user, User)
     try:
