@@ -39,6 +39,8 @@ SIGNED_IN_PREFIXES = (
     "/mes-cours/",
     "/mes-attestations/",
     "/mes-examens/",
+    "/examens/",
+    "/centres-d-examen/",
     "/apprendre/",
     "/studio/",
 )
