@@ -189,7 +189,7 @@ def exam_window_close(
         assert locked.window_opened_at is not None
         # The database wants a window that closes after it opened, even closed at once.
         locked.window_closes_at = max(
-            moment, locked.window_opened_at + datetime.timedelta(seconds=1)
+            moment, locked.window_opened_at + datetime.timedelta(microseconds=1)
         )
         locked.save(update_fields=["window_closes_at"])
     logger.info("exam window closed: sitting=%s by=%s", locked.pk, by.pk)
