@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,5 +97,11 @@ def problems_drawn(*, user: User, course_run: CourseRun, unit: OutlineUnit) -> l
     )  # fmt: skip
 
 
-def exam_access_granted(*, user: User, course_run: CourseRun, unit_key: str) -> bool:
-    return ExamAccess.objects.filter(user=user, course_run=course_run, unit_key=unit_key).exists()
+def exam_access_granted(
+    *, user: User, course_run: CourseRun, unit_key: str, since: datetime.datetime | None = None
+) -> bool:
+    """The candidate typed the exam's access code (``since`` then: in that window)."""
+    accesses = ExamAccess.objects.filter(user=user, course_run=course_run, unit_key=unit_key)
+    if since is not None:
+        accesses = accesses.filter(granted_at__gte=since)
+    return accesses.exists()

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from sankore.accounts.models import User
-from sankore.assessments import events, recompute, selectors
+from sankore.assessments import events, exam_gates, recompute, selectors
 from sankore.assessments import grading as arithmetic
 from sankore.assessments.block_types import GradeResult, ProblemType
 from sankore.assessments.models import (
@@ -35,7 +35,7 @@ from sankore.assessments.models import (
     Submission,
 )
 from sankore.catalog.models import CourseRun
-from sankore.core.errors import ConflictError, NotFoundError, ServiceError
+from sankore.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from sankore.courseware import selectors as courseware_selectors
 from sankore.courseware.exam_codes import exam_code_matches
 from sankore.courseware.models import PublishedBlock, PublishedOutline
@@ -167,6 +167,10 @@ class ExamCodeError(ServiceError):
     pass
 
 
+class ExamNotAllowedError(PermissionDeniedError):
+    pass
+
+
 # Wrong access codes a candidate may type before waiting: enough for typing errors, too few
 # to try codes (the cache is shared by every web node when Redis is configured).
 EXAM_CODE_TRIES = 5
@@ -177,13 +181,29 @@ def _exam_check(
     *, user: User, course_run: CourseRun, unit: OutlineUnit, now: datetime.datetime
 ) -> None:
     assert unit.exam is not None
-    if not unit.exam.is_open(now=now):
+    decision = exam_gates.exam_gate_decision(
+        user=user, course_run=course_run, unit_key=unit.key, now=now
+    )
+    if decision is not None:  # an exam centre runs it: its window, not the publication's
+        _gate_refusal_raise(decision)
+    elif not unit.exam.is_open(now=now):
         raise ExamClosedError(_exam_closed_message(unit, now=now), code="exam_closed")
-    if not selectors.exam_access_granted(user=user, course_run=course_run, unit_key=unit.key):
+    if not selectors.exam_access_granted(
+        user=user, course_run=course_run, unit_key=unit.key,
+        since=decision.opens_at if decision is not None else None,
+    ):  # fmt: skip
         raise ExamCodeError(
             _("Saisissez d'abord le code d'accès donné dans la salle d'examen."),
             code="exam_code_required",
         )
+
+
+def _gate_refusal_raise(decision: exam_gates.GateDecision) -> None:
+    if decision.allowed:
+        return
+    if decision.refusal_code in ("window_not_open", "window_closed"):
+        raise ExamClosedError(decision.refusal, code=decision.refusal_code)
+    raise ExamNotAllowedError(decision.refusal, code=decision.refusal_code or "exam_refused")
 
 
 def _exam_closed_message(unit: OutlineUnit, *, now: datetime.datetime) -> str:
@@ -206,30 +226,51 @@ def exam_access_grant(
     now: datetime.datetime | None = None,
 ) -> ExamAccess:
     """Let a candidate into a supervised exam with its access code, while it is open;
-    wrong codes are counted and, past a few, refused for a quarter of an hour."""
+    wrong codes are counted and, past a few, refused for a quarter of an hour. A unit run
+    by an exam centre (see ``exam_gates``) takes the code of the candidate's own sitting,
+    during its window, once they are checked in."""
     moment = timezone.now() if now is None else now
     if unit.exam is None:
         raise NotFoundError(_("Cette séquence n'est pas un examen surveillé."), code="not_an_exam")
-    if not unit.exam.is_open(now=moment):
-        raise ExamClosedError(_exam_closed_message(unit, now=moment), code="exam_closed")
+    decision = exam_gates.exam_gate_decision(
+        user=user, course_run=course_run, unit_key=unit.key, now=moment
+    )
+    if decision is not None:
+        _gate_refusal_raise(decision)
+        code_matches = decision.code_matches
+    else:
+        exam = unit.exam
+        if not exam.is_open(now=moment):
+            raise ExamClosedError(_exam_closed_message(unit, now=moment), code="exam_closed")
+
+        def code_matches(typed: str) -> bool:
+            return exam_code_matches(
+                code=typed, digest=exam.code_digest, course_run_id=course_run.pk,
+                unit_key=unit.key,
+            )  # fmt: skip
+
     tries_key = f"sankore:exam-code-tries:{course_run.pk}:{unit.key}:{user.pk}"
     if int(cache.get(tries_key, 0)) >= EXAM_CODE_TRIES:
         raise ExamCodeError(
             _("Trop de codes erronés : réessayez dans un quart d'heure ou appelez un surveillant."),
             code="exam_code_throttled",
         )
-    if not exam_code_matches(
-        code=code, digest=unit.exam.code_digest, course_run_id=course_run.pk, unit_key=unit.key
-    ):
+    if not code_matches(code):
         cache.add(tries_key, 0, EXAM_CODE_WINDOW_SECONDS)
         try:
             cache.incr(tries_key)
         except ValueError:  # expired between the two calls
             cache.set(tries_key, 1, EXAM_CODE_WINDOW_SECONDS)
         raise ExamCodeError(_("Ce code d'accès n'est pas le bon."), code="exam_code_wrong")
-    access, _created = ExamAccess.objects.get_or_create(
+    access, created = ExamAccess.objects.get_or_create(
         user=user, course_run=course_run, unit_key=unit.key, defaults={"granted_at": moment}
     )
+    opens_at = decision.opens_at if decision is not None else None
+    if not created and opens_at is not None and access.granted_at < opens_at:
+        # An entry from before this window (the publication's, before the unit went to the
+        # centres) does not let anyone answer in it: this entry, with this code, is the one.
+        ExamAccess.objects.filter(pk=access.pk, granted_at__lt=opens_at).update(granted_at=moment)
+        access.refresh_from_db()
     return access
 
 
@@ -478,6 +519,7 @@ def policy_as_text(policy: GradingPolicy | None) -> str:
 
 __all__: list[Any] = [
     "AttemptsExhaustedError",
+    "ExamNotAllowedError",
     "PastDueError",
     "PolicyError",
     "SubmissionOutcome",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.exams import manage_views, staff_views, views
+from sankore.exams import manage_views, staff_views, views, window_views
 
 app_name = "exams"
 
@@ -34,6 +34,15 @@ urlpatterns = [
     ),
     path("studio/sessions/<int:run_id>/examens/", manage_views.run_dashboard, name="run_dashboard"),
     path("examens/<int:pk>/incidents/", manage_views.sitting_incidents, name="incidents"),
+    # On-platform exams on the day: the window, its code (window_views).
+    path("examens/<int:pk>/epreuve/", window_views.window_page, name="window"),
+    path("examens/<int:pk>/epreuve/ouverture/", window_views.window_open, name="window_open"),
+    path(
+        "examens/<int:pk>/epreuve/nouveau-code/",
+        window_views.window_code_renew,
+        name="window_renew",
+    ),
+    path("examens/<int:pk>/epreuve/fermeture/", window_views.window_close, name="window_close"),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
 ]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from sankore.assessments import peer
+from sankore.assessments import exam_gates, peer
 from sankore.assessments import peer_selectors as selectors
 from sankore.assessments.models import OpenResponse, OpenResponseStatus, PeerReview
 from sankore.assessments.peer_block import KIND
@@ -71,11 +71,13 @@ def with_open_responses(
         return
     enrolled = player.access.enrolled and player.publication_id is not None
     found = player.outline.block(keys[0])
-    due = (
-        found[0].due_for(enrolled_at=enrolment_date(user=request.user, course_run=player.run))
-        if found and enrolled
-        else (found[0].due_at if found else None)
-    )
+    due = found[0].due_at if found else None
+    if found and enrolled:
+        due = exam_gates.exam_due_for(
+            user=_learner(request), course_run=player.run, unit=found[0],
+            enrolled_at=enrolment_date(user=request.user, course_run=player.run),
+            now=timezone.now(),
+        )  # fmt: skip
     now = timezone.now()
     past_due = due is not None and now > due
     responses: dict[str, OpenResponse] = {}
@@ -184,6 +186,10 @@ def _submit(request: HttpRequest, player: PlayerContext, key: str) -> str:
     assert found is not None
     assert player.publication_id is not None
     text = request.POST.get("text", "")
+    due_at = exam_gates.exam_due_for(
+        user=_learner(request), course_run=player.run, unit=found[0],
+        enrolled_at=enrolment_date(user=request.user, course_run=player.run), now=timezone.now(),
+    )  # fmt: skip
     try:
         outcome = peer.open_response_submit(
             user=_learner(request),
@@ -193,9 +199,7 @@ def _submit(request: HttpRequest, player: PlayerContext, key: str) -> str:
             text=text,
             upload=request.FILES.get("file"),
             client_token=request.POST.get("token", ""),
-            due_at=found[0].due_for(
-                enrolled_at=enrolment_date(user=request.user, course_run=player.run)
-            ),
+            due_at=due_at,
         )
     except ServiceError:
         if len(text) <= peer.MAX_TEXT:  # kept for the next page, so nothing typed is lost

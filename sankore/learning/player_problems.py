@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from sankore.assessments import exam_gates
 from sankore.assessments import selectors as assessment_selectors
 from sankore.assessments import services as assessment_services
 from sankore.assessments.block_types import ProblemType, choice_order
@@ -71,7 +72,12 @@ def _with_problems(
         if player.access.enrolled
         else None
     )
-    due = unit[0].due_for(enrolled_at=enrolled_at) if unit else None
+    due = unit[0].due_for(enrolled_at=None) if unit else None
+    if unit and player.access.enrolled:  # an exam centre's window, when it runs the unit
+        due = exam_gates.exam_due_for(
+            user=_learner(request), course_run=player.run, unit=unit[0],
+            enrolled_at=enrolled_at, now=timezone.now(),
+        )  # fmt: skip
     past_due = due is not None and timezone.now() > due
     for item in rendered:
         block_type = block_type_of(item["kind"])
@@ -131,9 +137,11 @@ def _answer(request: HttpRequest, player: PlayerContext, block_key: str) -> Http
     assert unit is not None
     assert player.publication_id is not None
     publication = courseware.publication_by_id(publication_id=player.publication_id)
-    due_at = unit[0].due_for(
-        enrolled_at=selectors.enrolment_date(user=request.user, course_run=player.run)
-    )
+    due_at = exam_gates.exam_due_for(
+        user=_learner(request), course_run=player.run, unit=unit[0],
+        enrolled_at=selectors.enrolment_date(user=request.user, course_run=player.run),
+        now=timezone.now(),
+    )  # fmt: skip
     try:
         outcome = assessment_services.submission_create(
             due_at=due_at,
@@ -166,11 +174,30 @@ EXAM_SHOWN = frozenset({"open", "staff"})  # states in which the exam's blocks a
 
 def _exam_gate(request: HttpRequest, player: PlayerContext, unit: OutlineUnit) -> dict[str, Any]:
     """Where the user stands before a supervised exam: ``staff`` (sees it all), ``not_open``,
-    ``closed``, ``enrol`` (only enrolled learners sit it), ``code`` (to type), ``open``."""
+    ``closed``, ``enrol`` (only enrolled learners sit it), ``code`` (to type), ``open``; and
+    ``refused`` with its ``message`` when an exam centre runs it (see
+    ``assessments.exam_gates``): not registered, not checked in, not yet opened…"""
     assert unit.exam is not None
     now = timezone.now()
+    decision = (
+        exam_gates.exam_gate_decision(
+            user=_learner(request), course_run=player.run, unit_key=unit.key, now=now
+        )
+        if player.access.enrolled and not player.access.is_staff
+        else None
+    )
+    window: Any = unit.exam if decision is None else decision
+    message: Any = ""
     if player.access.is_staff:
         state = "staff"
+    elif decision is not None and not decision.allowed:
+        state, message = "refused", decision.refusal
+    elif decision is not None:
+        granted = assessment_selectors.exam_access_granted(
+            user=_learner(request), course_run=player.run, unit_key=unit.key,
+            since=decision.opens_at,
+        )  # fmt: skip
+        state = "open" if granted else "code"
     elif now < unit.exam.opens_at:
         state = "not_open"
     elif now >= unit.exam.closes_at:
@@ -183,7 +210,10 @@ def _exam_gate(request: HttpRequest, player: PlayerContext, unit: OutlineUnit) -
         state = "open"
     else:
         state = "code"
-    return {"state": state, "window": unit.exam, "shown": state in EXAM_SHOWN}
+    return {
+        "state": state, "window": window, "centre": decision is not None, "message": message,
+        "shown": state in EXAM_SHOWN,
+    }  # fmt: skip
 
 
 def _exam_may_show(request: HttpRequest, player: PlayerContext, unit: OutlineUnit) -> bool:
