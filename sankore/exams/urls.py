@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.exams import staff_views, views
+from sankore.exams import convocation_views, staff_views, views
 
 app_name = "exams"
 
@@ -22,4 +22,17 @@ urlpatterns = [
     ),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
+    # Convocations: downloaded by the learner, scanned at the door, the printed list.
+    path("mes-examens/<int:pk>/convocation.pdf", convocation_views.convocation, name="convocation"),
+    path("examens/<int:pk>/emargement/scan/", convocation_views.scan, name="scan"),
+    path(
+        "examens/<int:pk>/emargement/liste.pdf",
+        convocation_views.attendance_pdf,
+        name="attendance_pdf",
+    ),
+    path(
+        "examens/<int:pk>/emargement/<int:registration_id>/convocation.pdf",
+        convocation_views.staff_convocation,
+        name="staff_convocation",
+    ),
 ]
