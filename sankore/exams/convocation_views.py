@@ -3,13 +3,11 @@ scan its QR code to check the candidate in, and print the sitting's attendance l
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,11 +20,6 @@ from sankore.exams.models import RegistrationStatus
 from sankore.exams.permissions import user_can_record_payment
 from sankore.exams.staff_views import _managed_sitting
 from sankore.exams.tokens import QUERY_PARAMETER
-
-
-class ScanForm(forms.Form):
-    # What a scanner types (it acts as a keyboard): the QR code's URL, or the token alone.
-    c = forms.CharField(label=_("Scanner une convocation"), required=False)
 
 
 def _pdf(pdf: bytes, filename: str) -> HttpResponse:
@@ -83,7 +76,9 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
         "sitting": sitting,
         "centre": sitting.centre,
         "zone_label": centre_zone_label(centre=sitting.centre, at=sitting.starts_at),
-        "scan_form": ScanForm(),
+        # The field takes the focus, so the next scan goes into it, unless a candidate is
+        # shown: then the check-in form comes first.
+        "scan_autofocus": True,
     }
     if not scanned_text.strip():
         return render(request, "exams/staff/scan.html", context)
@@ -99,6 +94,7 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
             "zone_label": centre_zone_label(centre=other.centre, at=other.starts_at),
         }
     registration = scanned.registration
+    context["scan_autofocus"] = registration is None or bool(scanned.problem)
     if registration is not None and registration.checked_in_at is not None:
         context["checked_in_time"] = centre_local_time(
             centre=sitting.centre, at=registration.checked_in_at

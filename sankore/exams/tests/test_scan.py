@@ -156,6 +156,7 @@ def test_scanning_a_convocation_shows_the_candidate_and_checks_them_in(client: C
     assert "non réglés" in text
     check_in_url = reverse("exams:check_in", args=[exam.pk, registration.pk])
     assert f'action="{check_in_url}"' in text
+    assert "autofocus" not in text  # the check-in form comes first, not the next scan
 
     response = client.post(check_in_url, {"identity_checked": "on"})
 
