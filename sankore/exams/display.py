@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from sankore.exams.models import ExamCentre, ExamSitting
 from sankore.exams.times import utc_offset_label
@@ -33,3 +34,32 @@ def fee_label(*, sitting: ExamSitting) -> str:
         return gettext("Gratuit")
     locale = (get_language() or "fr").replace("-", "_")
     return format_currency(sitting.fee_amount, sitting.fee_currency, locale=locale)
+
+
+def _locale() -> str:
+    return (get_language() or "fr").replace("-", "_")
+
+
+def centre_local_date(*, centre: ExamCentre, at: datetime.datetime) -> str:
+    """« mercredi 12 juin 2030 », the day at the centre (not the server's, not UTC's)."""
+    day = at.astimezone(centre.zone).date()
+    text = format_date(day, format="full", locale=_locale())
+    # French writes the first day of a month as an ordinal: « lundi 1er juillet 2030 ».
+    if _locale().startswith("fr") and day.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
+def centre_local_time(*, centre: ExamCentre, at: datetime.datetime) -> str:
+    """« 09:00 » (French), "9:00 AM" (English): the centre's wall-clock time."""
+    return format_time(at, format="short", tzinfo=centre.zone, locale=_locale())
+
+
+def duration_label(*, minutes: int) -> str:
+    """« 2 heures », « 1 h 30 », « 45 minutes »."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(minutes)s minute", "%(minutes)s minutes", rest) % {"minutes": rest}
+    if not rest:
+        return ngettext("%(hours)s heure", "%(hours)s heures", hours) % {"hours": hours}
+    return gettext("%(hours)s h %(minutes)02d") % {"hours": hours, "minutes": rest}

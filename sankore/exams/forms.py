@@ -52,9 +52,7 @@ class SittingForm(forms.Form):
     ``datetime-local`` sends them without a zone, and the service converts them to UTC."""
 
     course_run = forms.ModelChoiceField(label=_("Session du cours"), queryset=CourseRun.objects)
-    mode = forms.ChoiceField(
-        label=_("Modalité"), choices=ExamMode.choices, initial=ExamMode.PAPER
-    )
+    mode = forms.ChoiceField(label=_("Modalité"), choices=ExamMode.choices, initial=ExamMode.PAPER)
     exam_unit_key = forms.ChoiceField(
         label=_("Examen surveillé sur la plateforme"),
         required=False,

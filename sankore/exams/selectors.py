@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django_countries import countries as all_countries
@@ -16,6 +17,7 @@ from sankore.exams.models import (
     ExamSitting,
     RegistrationStatus,
 )
+from sankore.exams.tokens import convocation_token_from_scan, convocation_token_read
 
 
 def centres_public(*, country: str = "") -> QuerySet[ExamCentre]:
@@ -92,3 +94,67 @@ def waiting_rank(*, registration: ExamRegistration) -> int | None:
         waiting_position__lt=registration.waiting_position,
     ).count()
     return ahead + 1
+
+
+# --- Convocations and the printed attendance list --------------------------------------------
+
+_CONVOCATION_RELATED = (
+    "learner",
+    "sitting__course_run__course",
+    "sitting__room",
+    "sitting__centre__institution",
+)
+
+
+def registration_for_convocation(
+    *, pk: int, learner: User | None = None
+) -> ExamRegistration | None:
+    """A registration with everything its convocation prints; ``learner``: theirs only."""
+    registrations = ExamRegistration.objects.select_related(*_CONVOCATION_RELATED)
+    if learner is not None:
+        registrations = registrations.filter(learner=learner)
+    return registrations.filter(pk=pk).first()
+
+
+def registrations_confirmed(*, sitting: ExamSitting) -> QuerySet[ExamRegistration]:
+    """The sitting's candidates with a seat, by seat: the attendance list's rows."""
+    return (
+        ExamRegistration.objects.filter(sitting=sitting, status=RegistrationStatus.CONFIRMED)
+        .select_related("learner")
+        .order_by("seat_number")
+    )
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What a scanned convocation says at ``sitting``'s door: its registration, or why not."""
+
+    registration: ExamRegistration | None = None
+    # "invalid": not one of our convocations; "other_sitting": ours, for another sitting
+    # (``other_sitting``); "cancelled": the registration no longer has a seat.
+    problem: str = ""
+    other_sitting: ExamSitting | None = None
+
+
+def registration_scanned(*, sitting: ExamSitting, scanned: str) -> Scanned:
+    """Read what a scanner typed (the QR code's URL, or its token) at ``sitting``."""
+    token = convocation_token_read(token=convocation_token_from_scan(scanned))
+    if token is None:
+        return Scanned(problem="invalid")
+    if token.sitting_id != sitting.pk:
+        other = (
+            ExamSitting.objects.select_related("centre__institution")
+            .filter(pk=token.sitting_id)
+            .first()
+        )
+        return Scanned(problem="other_sitting", other_sitting=other)
+    registration = (
+        ExamRegistration.objects.select_related("learner")
+        .filter(pk=token.registration_id, sitting=sitting)
+        .first()
+    )
+    if registration is None:
+        return Scanned(problem="invalid")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return Scanned(registration=registration, problem="cancelled")
+    return Scanned(registration=registration)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -36,6 +37,7 @@ from sankore.exams.models import (
     RegistrationStatus,
 )
 from sankore.exams.permissions import user_can_manage_centre
+from sankore.exams.tasks import convocation_send_task
 from sankore.exams.times import NonExistentLocalTime, local_to_utc
 from sankore.institutions.models import Institution, InstitutionKind
 from sankore.learning.models import Enrolment
@@ -248,6 +250,12 @@ def exam_sitting_create(
 # --- Registrations --------------------------------------------------------------------------
 
 
+def _convocation_send_on_commit(registration: ExamRegistration) -> None:
+    # After the commit, so that the worker sees the seat and a rolled-back registration sends
+    # nothing; robust, so that a queue down never turns a confirmed seat into an error page.
+    transaction.on_commit(partial(convocation_send_task.enqueue, registration.pk), robust=True)
+
+
 def _already_registered() -> ExamError:
     return ExamError(
         _("Vous êtes déjà inscrit à une session de cet examen."), code="already_registered"
@@ -319,12 +327,14 @@ def registration_create(
             }
             seat = _lowest_free_seat(sitting=locked)
             if seat is not None:
-                return ExamRegistration.objects.create(
+                confirmed = ExamRegistration.objects.create(
                     status=RegistrationStatus.CONFIRMED,
                     seat_number=seat,
                     confirmed_at=moment,
                     **values,
                 )
+                _convocation_send_on_commit(confirmed)
+                return confirmed
             last = ExamRegistration.objects.filter(
                 sitting=locked, status=RegistrationStatus.WAITING
             ).aggregate(last=Max("waiting_position"))["last"]
@@ -384,6 +394,7 @@ def registration_cancel(
             promoted.seat_number = freed_seat
             promoted.confirmed_at = moment
             promoted.save(update_fields=["status", "seat_number", "confirmed_at"])
+            _convocation_send_on_commit(promoted)
     registration.refresh_from_db()
     return Cancellation(registration=registration, promoted=promoted)
 

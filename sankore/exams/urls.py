@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.exams import manage_views, staff_views, views, window_views
+from sankore.exams import convocation_views, manage_views, staff_views, views, window_views
 
 app_name = "exams"
 
@@ -45,4 +45,17 @@ urlpatterns = [
     path("examens/<int:pk>/epreuve/fermeture/", window_views.window_close, name="window_close"),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
+    # Convocations: downloaded by the learner, scanned at the door, the printed list.
+    path("mes-examens/<int:pk>/convocation.pdf", convocation_views.convocation, name="convocation"),
+    path("examens/<int:pk>/emargement/scan/", convocation_views.scan, name="scan"),
+    path(
+        "examens/<int:pk>/emargement/liste.pdf",
+        convocation_views.attendance_pdf,
+        name="attendance_pdf",
+    ),
+    path(
+        "examens/<int:pk>/emargement/<int:registration_id>/convocation.pdf",
+        convocation_views.staff_convocation,
+        name="staff_convocation",
+    ),
 ]
