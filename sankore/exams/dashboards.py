@@ -157,3 +157,10 @@ def incidents_of(*, sitting: ExamSitting) -> QuerySet[ExamIncident]:
         .select_related("registration__learner", "reported_by")
         .order_by("occurred_at", "pk")
     )
+
+
+def manages_exams(*, user: AnyUser) -> bool:
+    """Whether the exams hub has anything for this user (a link to it is worth showing)."""
+    return (
+        centres_managed_by(user=user).exists() or runs_with_sittings_managed_by(user=user).exists()
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sankore.accounts.models import User
 from sankore.core.errors import ServiceError
 from sankore.exams import selectors, services
+from sankore.exams.dashboards import manages_exams
 from sankore.exams.display import centre_zone_label, fee_label
 from sankore.exams.models import ExamRegistration, RegistrationStatus
 from sankore.exams.permissions import (
@@ -135,7 +136,11 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         registration.zone_label = centre_zone_label(  # type: ignore[attr-defined]
             centre=registration.sitting.centre, at=registration.sitting.starts_at
         )
-    return render(request, "exams/my_registrations.html", {"registrations": registrations})
+    return render(
+        request,
+        "exams/my_registrations.html",
+        {"registrations": registrations, "manages_exams": manages_exams(user=request.user)},
+    )
 
 
 @require_POST
