@@ -17,6 +17,7 @@ from sankore.exams import selectors, services
 from sankore.exams.display import centre_zone_label, fee_label
 from sankore.exams.models import ExamRegistration, RegistrationStatus
 from sankore.exams.permissions import registration_queryset_visible_to, user_can_manage_sitting
+from sankore.exams.result_selectors import validated_results_of_learner
 
 
 @require_safe
@@ -122,7 +123,9 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
 def my_registrations(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     registrations = list(selectors.registrations_of_learner(learner=request.user))
+    validated = validated_results_of_learner(learner=request.user)
     for registration in registrations:
+        registration.validated_result = validated.get(registration.pk)  # type: ignore[attr-defined]
         registration.zone_label = centre_zone_label(  # type: ignore[attr-defined]
             centre=registration.sitting.centre, at=registration.sitting.starts_at
         )
