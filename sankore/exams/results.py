@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -88,9 +88,12 @@ class BatchOutcome:
 
 
 def score_label(score: Decimal) -> str:
-    """« 12,5 », « 14 »: a score as the form shows it back, French decimal comma."""
-    text = f"{score.quantize(CENT):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """« 12,5 », « 14 »: a score without trailing zeros, with the decimal separator of the
+    active language (the forms read either back)."""
+    text = f"{score.quantize(CENT):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 def sitting_ends_at(sitting: ExamSitting) -> datetime.datetime:
