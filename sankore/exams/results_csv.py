@@ -27,7 +27,10 @@ MAX_ROWS = 5_000
 
 # Header names once normalised (no case, accents, spaces nor punctuation).
 EMAIL_HEADERS = {"email", "courriel", "mail", "adresse", "adressecourriel", "adresseelectronique"}
-SEAT_HEADERS = {"place", "seat", "siege", "noplace", "nplace", "numerodeplace", "numeroplace"}
+SEAT_HEADERS = {
+    "place", "seat", "siege", "noplace", "nplace", "ndeplace", "nodeplace", "numerodeplace",
+    "numeroplace", "seatnumber",
+}  # fmt: skip
 SCORE_HEADERS = {"note", "score", "resultat", "grade", "mark"}
 ABSENT_WORDS = {"abs", "absent", "absente", "absence"}
 
