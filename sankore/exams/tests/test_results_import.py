@@ -25,8 +25,7 @@ def _import(given: Exam, data: bytes) -> results.BatchOutcome:
 
 def _stored() -> dict[int, tuple[Decimal | None, bool, bool, str]]:
     return {
-        r.registration_id: (r.score, r.absent, r.passed, r.source)
-        for r in ExamResult.objects.all()
+        r.registration_id: (r.score, r.absent, r.passed, r.source) for r in ExamResult.objects.all()
     }
 
 
