@@ -95,6 +95,7 @@ def _page(
             "sitting": sitting, "centre": sitting.centre, "rows": rows, "form": form,
             "import_form": import_form or ImportForm(), "import_errors": import_errors or [],
             "counts": result_selectors.result_counts(rows),
+            "certificates_missing": any(row.certificate_problem for row in rows),
             "validated": sitting.results_validated_at is not None,
             "on_platform": sitting.mode == ExamMode.PLATFORM,
             "zone_label": centre_zone_label(centre=sitting.centre, at=sitting.starts_at),

@@ -72,7 +72,7 @@ def test_the_page_lists_the_candidates_with_presence_scale_and_counts(
     )  # fmt: skip
     client.force_login(given.team)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         page = client.get(_url(given))
 
     text = page.content.decode()
@@ -86,7 +86,7 @@ def test_the_page_lists_the_candidates_with_presence_scale_and_counts(
     for registration in given.candidates:
         assert registration.learner.email in text
     given.register(6)  # more candidates, no more queries
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         assert client.get(_url(given)).status_code == 200
 
 
@@ -183,6 +183,7 @@ def test_a_good_import_says_how_many_were_imported_and_passed(client: Client) ->
 def test_the_jury_button_validates_then_the_page_shows_the_certificates(
     client: Client,
     django_capture_on_commit_callbacks: Capture,
+    django_assert_max_num_queries: Capture,
     mailoutbox: list[mail.EmailMessage],
 ) -> None:
     given = exam(candidates=2)
@@ -193,7 +194,9 @@ def test_the_jury_button_validates_then_the_page_shows_the_certificates(
         validated = client.post(_url(given, "exams:results_validate"))
 
     assert validated.status_code == 302
-    text = client.get(_url(given)).content.decode()
+    # Session, user, sitting, two permission checks, the rows; certificates and enrolments.
+    with django_assert_max_num_queries(8):
+        text = client.get(_url(given)).content.decode()
     certificate = Credential.objects.get()
     assert certificate.holder == given.candidates[0].learner
     assert "Le jury a validé ces résultats le" in text
@@ -250,3 +253,21 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client: Client) -> None:
         assert client.post(_url(given, name)).status_code == 302
     client.force_login(UserFactory())
     assert client.get(_url(given, "exams:results_import")).status_code == 405
+
+
+def test_a_certificate_not_issued_is_shown_to_the_team_with_a_retry(
+    client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    given = exam(candidates=0)
+    (nameless,) = given.register(full_name="")
+    results.results_enter(sitting=given.sitting, by=given.team, now=AFTER_THE_EXAM,
+                          texts={nameless.pk: "15"})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        results.results_validate(sitting=given.sitting, by=given.team, now=AFTER_THE_EXAM)
+    client.force_login(given.team)
+
+    text = client.get(_url(given)).content.decode()
+
+    assert not Credential.objects.exists()
+    assert "non délivré : nom à imprimer manquant dans le profil" in text
+    assert f'action="{_url(given, "exams:results_publish_retry")}"' in text
