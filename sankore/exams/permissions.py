@@ -5,6 +5,8 @@ answers both, so a list never shows a row its detail page would refuse).
 - A session's sittings and their registrations: the course team (and programme staff).
 - A registration: its learner, and the people above.
 - Payments at the desk: the centre's campus staff only (they hold the cash and the receipts).
+- Results and the jury's validation: the course team (and programme staff), never the centre's
+  staff alone — they supervise the sitting, they do not grade it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ def user_can_manage_sitting(*, user: AnyUser, sitting: ExamSitting) -> bool:
 
 def user_can_record_payment(*, user: AnyUser, centre: ExamCentre) -> bool:
     return user_is_campus_staff(user=user, institution_id=centre.institution_id)
+
+
+def user_can_enter_results(*, user: AnyUser, sitting: ExamSitting) -> bool:
+    return user_can_edit_course(user=user, course=sitting.course_run.course)
 
 
 def user_can_see_registration(*, user: AnyUser, registration: ExamRegistration) -> bool:

@@ -19,7 +19,7 @@ from sankore.core.errors import ServiceError
 from sankore.exams import selectors, services
 from sankore.exams.display import centre_zone_label, fee_label
 from sankore.exams.models import ExamRegistration, ExamSitting, RegistrationStatus
-from sankore.exams.permissions import user_can_manage_sitting
+from sankore.exams.permissions import user_can_enter_results, user_can_manage_sitting
 
 
 class AttendanceSearch(forms.Form):
@@ -76,6 +76,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": waiting, "present": sum(1 for r in confirmed if r.checked_in_at),
             "zone_label": centre_zone_label(centre=sitting.centre, at=sitting.starts_at),
             "fee_label": fee_label(sitting=sitting),
+            "can_enter_results": user_can_enter_results(user=request.user, sitting=sitting),
         },
     )  # fmt: skip
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from sankore.exams import convocation_views, manage_views, staff_views, views, window_views
+from sankore.exams import (
+    convocation_views,
+    manage_views,
+    result_views,
+    staff_views,
+    views,
+    window_views,
+)
 
 app_name = "exams"
 
@@ -43,6 +50,24 @@ urlpatterns = [
         name="window_renew",
     ),
     path("examens/<int:pk>/epreuve/fermeture/", window_views.window_close, name="window_close"),
+    # Results: the course team's page, its CSV import, the platform's scores, the jury.
+    path("examens/<int:pk>/resultats/", result_views.results_page, name="results"),
+    path("examens/<int:pk>/resultats/import/", result_views.results_import, name="results_import"),
+    path(
+        "examens/<int:pk>/resultats/plateforme/",
+        result_views.results_collect,
+        name="results_collect",
+    ),
+    path(
+        "examens/<int:pk>/resultats/validation/",
+        result_views.results_validate,
+        name="results_validate",
+    ),
+    path(
+        "examens/<int:pk>/resultats/certificats/",
+        result_views.results_publish_retry,
+        name="results_publish_retry",
+    ),
     path("mes-examens/", views.my_registrations, name="mine"),
     path("mes-examens/<int:pk>/annulation/", views.registration_cancel, name="cancel"),
     # Convocations: downloaded by the learner, scanned at the door, the printed list.

@@ -22,6 +22,7 @@ from sankore.exams.permissions import (
     user_can_manage_centre,
     user_can_manage_sitting,
 )
+from sankore.exams.result_selectors import validated_results_of_learner
 
 
 @require_safe
@@ -132,7 +133,9 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
 def my_registrations(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     registrations = list(selectors.registrations_of_learner(learner=request.user))
+    validated = validated_results_of_learner(learner=request.user)
     for registration in registrations:
+        registration.validated_result = validated.get(registration.pk)  # type: ignore[attr-defined]
         registration.zone_label = centre_zone_label(  # type: ignore[attr-defined]
             centre=registration.sitting.centre, at=registration.sitting.starts_at
         )
