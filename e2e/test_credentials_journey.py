@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from e2e.test_accessibility import WCAG_AA, _violations
 from e2e.test_courseware_journey import sign_in
 from e2e.watch import PageWatch
-from sankore.accounts.models import Role
+from sankore.accounts.models import Role, User
 from sankore.accounts.tests.factories import RoleAssignmentFactory
 from sankore.catalog.models import CourseTeamRole
 from sankore.catalog.services import course_team_member_set
@@ -107,6 +107,8 @@ def test_credential_pages_have_no_accessibility_violation(
     owner = session.run.course.owners.get()
     RoleAssignmentFactory(user=teacher, role=Role.INSTITUTION_STAFF, institution=owner)
     digest = CredentialDocument.objects.get(credential=credential).sha256
+    # Signing in switches to the user's own language: theirs is the one under test.
+    User.objects.update(preferred_language=language)
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
     page = context.new_page()

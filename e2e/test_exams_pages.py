@@ -12,6 +12,7 @@ from playwright.sync_api import Browser
 
 from e2e.test_accessibility import WCAG_AA, _violations
 from e2e.test_courseware_journey import sign_in
+from sankore.accounts.models import User
 from sankore.exams import services
 from sankore.exams.tests.factories import campus_staff, centre, learner_of, paying_sitting
 
@@ -35,6 +36,8 @@ def test_exam_pages_have_no_accessibility_violation(
     learner = learner_of(sitting.course_run, email="khady@example.org")
     services.registration_create(learner=learner, sitting=sitting)
     staff = campus_staff(dakar)
+    # Signing in switches to the user's own language: theirs is the one under test.
+    User.objects.update(preferred_language=language)
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
     page = context.new_page()
@@ -132,6 +135,8 @@ def test_exam_staff_pages_have_no_accessibility_violation(
             f"/studio/sessions/{sitting.course_run_id}/examens/",
         ],
     }  # fmt: skip
+    # Signing in switches to the user's own language: theirs is the one under test.
+    User.objects.update(preferred_language=language)
     axe = Axe()
     problems: dict[str, list[str]] = {}
     for email, paths in pages.items():
@@ -143,6 +148,7 @@ def test_exam_staff_pages_have_no_accessibility_violation(
         try:
             sign_in(page, base, email)
             for path in paths:
+                assert page.locator("html").get_attribute("lang") == language
                 response = page.goto(base + path)
                 assert response is not None
                 assert response.status == 200, path
