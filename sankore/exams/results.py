@@ -37,6 +37,9 @@ from sankore.exams.permissions import user_can_enter_results
 from sankore.exams.services import ExamError
 
 CENT = Decimal("0.01")
+# Scores up to this one have two decimals in the decimal context (28 digits): ``quantize``
+# cannot raise for them. A sitting's maximum is far below (``max_digits=6``).
+MAX_LABELLED = Decimal("1e20")
 # Names listed in a refusal before « and N others »: enough to act on, short enough to read.
 NAMES_LISTED = 10
 
@@ -142,16 +145,27 @@ def _entry_problem(
         return None
     if score is None:
         return gettext("Saisissez une note, ou « ABS » pour un absent."), "score_required"
-    if not score.is_finite() or score != score.quantize(CENT):
-        return gettext("Une note a au plus deux décimales (par exemple 12,25)."), "score_decimals"
+    decimals = gettext("Une note a au plus deux décimales (par exemple 12,25)."), "score_decimals"
+    if not score.is_finite():
+        return decimals
+    # The range first: « 1e309 » or thirty digits compare exactly, but have no two-decimal
+    # form in the decimal context (``quantize`` raises), so they are never rounded.
     if not Decimal(0) <= score <= sitting.max_score:
         return (
             gettext("La note %(score)s n'est pas comprise entre 0 et %(max)s.")
-            % {"score": score_label(score) if score >= 0 else str(score).replace(".", ","),
-               "max": score_label(sitting.max_score)},
+            % {"score": _score_typed(score), "max": score_label(sitting.max_score)},
             "score_out_of_range",
-        )  # fmt: skip
+        )
+    if score != score.quantize(CENT):
+        return decimals
     return None
+
+
+def _score_typed(score: Decimal) -> str:
+    """A refused score as it was typed: not rounded to two decimals, nor made to have them."""
+    if Decimal(0) <= score <= MAX_LABELLED and score == score.quantize(CENT):
+        return score_label(score)
+    return str(score).replace(".", ",")
 
 
 def _values(

@@ -223,7 +223,8 @@ def _row_read(
                 "email": email
             }
     if seat:
-        if not seat.isdigit():
+        # ``isdecimal``, not ``isdigit``: « ² » and « ① » are digits that ``int`` refuses.
+        if not seat.isdecimal():
             return gettext("« %(seat)s » n'est pas un numéro de place.") % {"seat": seat}
         by_place = by_seat.get(int(seat))
         if by_place is None:
