@@ -88,6 +88,7 @@ class BatchOutcome:
     unchanged: int
     passed: int  # among the batch's candidates
     absent: int
+    kept: int = 0  # entered by hand, left as they are (``keep_by_hand``)
 
 
 def score_label(score: Decimal) -> str:
@@ -259,11 +260,13 @@ def results_record_many(
     entries: Sequence[ResultEntry],
     by: User,
     source: str,
+    keep_by_hand: bool = False,
     now: datetime.datetime | None = None,
 ) -> BatchOutcome:
     """Several candidates' results at once, all or none: every wrong row is reported
     (``ResultRowsError``) and then nothing is stored. Unchanged results are left as they
-    were (their origin and author too)."""
+    were (their origin and author too); with ``keep_by_hand``, so are those entered or
+    imported by the team (the platform's scores never replace them)."""
     moment = timezone.now() if now is None else now
     refuse_unless_results_team(by=by, sitting=sitting)
     _refuse_before_start(sitting=sitting, now=moment)
@@ -293,9 +296,14 @@ def results_record_many(
             result.registration_id: result
             for result in ExamResult.objects.filter(registration_id__in=ids)
         }
-        changed = []
+        changed, taken = [], []
         for entry in entries:
             before = existing.get(entry.registration.pk)
+            # Read here, under the lock: a score a colleague entered since the caller looked
+            # is seen, never overwritten.
+            if keep_by_hand and before is not None and before.source != ResultSource.PLATFORM:
+                continue
+            taken.append(entry)
             if before is not None and (before.absent, before.score) == (entry.absent, entry.score):
                 continue
             changed.append(
@@ -321,13 +329,12 @@ def results_record_many(
         )
     return BatchOutcome(
         stored=len(changed),
-        unchanged=len(entries) - len(changed),
+        unchanged=len(taken) - len(changed),
         passed=sum(
-            1
-            for e in entries
-            if not e.absent and e.score is not None and e.score >= locked.pass_mark
+            1 for e in taken if not e.absent and e.score is not None and e.score >= locked.pass_mark
         ),
-        absent=sum(1 for e in entries if e.absent),
+        absent=sum(1 for e in taken if e.absent),
+        kept=len(entries) - len(taken),
     )
 
 
