@@ -427,6 +427,13 @@ def registration_payment_record(
     receipt = receipt_number.strip()
     if not receipt:
         raise ExamError(_("Indiquez le numéro du reçu."), code="receipt_required")
+    # The column's length, checked here: PostgreSQL's refusal is a DataError, not a message.
+    receipt_max = ExamRegistration._meta.get_field("receipt_number").max_length or 0
+    if len(receipt) > receipt_max:
+        raise ExamError(
+            _("Un numéro de reçu a au plus %(max)s caractères.") % {"max": receipt_max},
+            code="receipt_too_long",
+        )
     if sitting.is_free:
         raise ExamError(_("Cette session d'examen est gratuite."), code="free_sitting")
     taken = ExamRegistration.objects.filter(

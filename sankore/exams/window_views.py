@@ -96,7 +96,7 @@ def window_open(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # A duration typed but unreadable (« abc », « 1e3 ») opens nothing: replaced by the
         # sitting's own, it would open the window for a time nobody chose.
-        messages.error(request, " ".join(form.errors["duration_minutes"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["duration_minutes"]))
         return redirect("exams:window", sitting.pk)
     minutes = form.cleaned_data["duration_minutes"]
     try:

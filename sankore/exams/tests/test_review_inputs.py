@@ -339,3 +339,28 @@ def test_someone_logged_out_is_sent_to_the_login_page_and_nothing_changes() -> N
     registration.refresh_from_db()
     assert registration.checked_in_at is None
     assert registration.is_active
+
+
+# --- The desk -------------------------------------------------------------------------------
+
+
+def test_a_receipt_number_longer_than_its_column_is_refused_with_a_message(
+    client: Client,
+) -> None:
+    # PostgreSQL refuses a 41st character with a DataError (a 500, not an IntegrityError the
+    # service turns into a message); SQLite stores it. Either way the desk gets told.
+    dakar = centre()
+    exam = paying_sitting(at=dakar)
+    registration = _register(exam)
+    client.force_login(campus_staff(dakar))
+
+    response = client.post(
+        reverse("exams:payment", args=[exam.pk, registration.pk]), {"receipt_number": "R" * 41}
+    )
+
+    assert response.status_code == 302
+    assert "40" in " ".join(_messages(response))
+    registration.refresh_from_db()
+    assert (registration.paid_at, registration.receipt_number) == (None, "")
+    missing = client.post(reverse("exams:payment", args=[exam.pk, registration.pk]))
+    assert "Indiquez le numéro du reçu." in html.unescape(" ".join(_messages(missing)))

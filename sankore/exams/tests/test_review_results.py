@@ -85,7 +85,7 @@ def test_an_import_with_a_huge_score_lists_the_line_and_stores_nothing(
     assert not ExamResult.objects.exists()
 
 
-@pytest.mark.parametrize("seat", ["²", "①", "٣", "99999999999999999999999"])
+@pytest.mark.parametrize("seat", ["²", "①", "٣", "99999999999999999999999", "9" * 5000])
 def test_an_import_with_a_strange_seat_number_says_so_and_stores_nothing(
     client: Client, seat: str
 ) -> None:
