@@ -364,3 +364,20 @@ def test_a_receipt_number_longer_than_its_column_is_refused_with_a_message(
     assert (registration.paid_at, registration.receipt_number) == (None, "")
     missing = client.post(reverse("exams:payment", args=[exam.pk, registration.pk]))
     assert "Indiquez le numéro du reçu." in html.unescape(" ".join(_messages(missing)))
+
+
+def test_an_empty_post_of_the_staff_forms_says_what_is_missing(client: Client) -> None:
+    # ``Form(request.POST or None)`` left a form with an empty body unbound: shown again
+    # without a word, as if nothing had been sent.
+    exam = _sitting_today()
+    client.force_login(campus_staff(exam.centre))
+
+    for url in [
+        reverse("exams:sitting_create", args=[exam.centre.institution.slug]),
+        reverse("exams:incidents", args=[exam.pk]),
+    ]:
+        response = client.post(url, {})
+        assert response.status_code == 200, url
+        assert "Ce champ est obligatoire." in response.content.decode(), url
+    assert not ExamIncident.objects.exists()
+    assert ExamSitting.objects.count() == 1
