@@ -168,3 +168,22 @@ def test_the_course_instructor_still_enters_results(client: Client) -> None:
     client.force_login(instructor)
 
     assert client.get(reverse("exams:results", args=[given.sitting.pk])).status_code == 200
+
+
+def test_the_results_email_subject_is_text_not_html_escaped(
+    django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    # A subject is plain text: rendered with autoescape, « R&D » read « R&amp;D ».
+    given = exam(candidates=1)
+    given.run.course.title = "Eau & assainissement <urbain>"
+    given.run.course.save(update_fields=["title"])
+    results.results_enter(
+        sitting=given.sitting, by=given.team, now=AFTER_THE_EXAM,
+        texts={given.candidates[0].pk: "12"},
+    )  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results.results_validate(sitting=given.sitting, by=given.team, now=AFTER_THE_EXAM)
+
+    (sent,) = mailoutbox
+    assert sent.subject == "Résultats de l’examen « Eau & assainissement <urbain> »"
