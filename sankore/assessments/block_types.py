@@ -478,7 +478,9 @@ class OrderingProblem(ProblemType):
         positions: dict[str, int] = {}
         for item_id in ids:
             value = str(post.get(f"position-{item_id}", "")).strip()
-            if not value.isdigit():
+            # ``isdecimal``, not ``isdigit``: « ² » is a digit ``int`` refuses, as it refuses
+            # thousands of digits; a position has a few.
+            if not value.isdecimal() or len(value) > 6:
                 raise AnswerError(_("Donnez une place à chaque élément."), code="empty_answer")
             positions[item_id] = int(value)
         if sorted(positions.values()) != list(range(1, len(ids) + 1)):

@@ -499,7 +499,8 @@ def policy_lines_parse(text: str) -> list[TypeLine]:
         parts = [part.strip() for part in raw.split(";")]
         weight = arithmetic.number_parse(parts[1]) if len(parts) > 1 else None
         drop = parts[2] if len(parts) > 2 and parts[2] else "0"
-        if len(parts) > 3 or weight is None or not drop.isdigit():
+        # ``isdecimal``: « ² » passes ``isdigit`` and crashes ``int``, as thousands of digits do.
+        if len(parts) > 3 or weight is None or not drop.isdecimal() or len(drop) > 6:
             raise PolicyError(
                 _("Ligne illisible : « %(line)s » (attendu : Quiz ; 30 ; 1).") % {"line": raw[:80]},
                 code="policy_line",

@@ -76,7 +76,9 @@ def centre_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
     centre = _managed_centre(request, slug)
-    form = SittingForm(request.POST or None, centre=centre)
+    # Bound on every POST, an empty one too (``POST or None`` would show it again unbound,
+    # without a word).
+    form = SittingForm(request.POST if request.method == "POST" else None, centre=centre)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.exam_sitting_create(
@@ -122,7 +124,7 @@ def sitting_incidents(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("learner")
         .order_by("seat_number")
     )
-    form = IncidentForm(request.POST or None, candidates=candidates)
+    form = IncidentForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied

@@ -5,8 +5,8 @@ answers both, so a list never shows a row its detail page would refuse).
 - A session's sittings and their registrations: the course team (and programme staff).
 - A registration: its learner, and the people above.
 - Payments at the desk: the centre's campus staff only (they hold the cash and the receipts).
-- Results and the jury's validation: the course team (and programme staff), never the centre's
-  staff alone — they supervise the sitting, they do not grade it.
+- Results and the jury's validation: the course team but its tutors (and programme staff),
+  never the centre's staff alone — they supervise the sitting, they do not grade it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sankore.accounts.permissions import (
     user_is_programme_staff,
 )
 from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
+from sankore.credentials.permissions import user_can_manage_credentials
 
 if TYPE_CHECKING:
     from sankore.exams.models import ExamCentre, ExamRegistration, ExamSitting
@@ -44,7 +45,9 @@ def user_can_record_payment(*, user: AnyUser, centre: ExamCentre) -> bool:
 
 
 def user_can_enter_results(*, user: AnyUser, sitting: ExamSitting) -> bool:
-    return user_can_edit_course(user=user, course=sitting.course_run.course)
+    # Those who certify, not every member of the team: the jury's validation issues the
+    # certificates, and tutors do not issue them (``credentials.permissions``).
+    return user_can_manage_credentials(user=user, course=sitting.course_run.course)
 
 
 def user_can_see_registration(*, user: AnyUser, registration: ExamRegistration) -> bool:

@@ -37,6 +37,9 @@ from sankore.exams.permissions import user_can_enter_results
 from sankore.exams.services import ExamError
 
 CENT = Decimal("0.01")
+# Scores up to this one have two decimals in the decimal context (28 digits): ``quantize``
+# cannot raise for them. A sitting's maximum is far below (``max_digits=6``).
+MAX_LABELLED = Decimal("1e20")
 # Names listed in a refusal before « and N others »: enough to act on, short enough to read.
 NAMES_LISTED = 10
 
@@ -85,6 +88,7 @@ class BatchOutcome:
     unchanged: int
     passed: int  # among the batch's candidates
     absent: int
+    kept: int = 0  # entered by hand, left as they are (``keep_by_hand``)
 
 
 def score_label(score: Decimal) -> str:
@@ -142,16 +146,27 @@ def _entry_problem(
         return None
     if score is None:
         return gettext("Saisissez une note, ou « ABS » pour un absent."), "score_required"
-    if not score.is_finite() or score != score.quantize(CENT):
-        return gettext("Une note a au plus deux décimales (par exemple 12,25)."), "score_decimals"
+    decimals = gettext("Une note a au plus deux décimales (par exemple 12,25)."), "score_decimals"
+    if not score.is_finite():
+        return decimals
+    # The range first: « 1e309 » or thirty digits compare exactly, but have no two-decimal
+    # form in the decimal context (``quantize`` raises), so they are never rounded.
     if not Decimal(0) <= score <= sitting.max_score:
         return (
             gettext("La note %(score)s n'est pas comprise entre 0 et %(max)s.")
-            % {"score": score_label(score) if score >= 0 else str(score).replace(".", ","),
-               "max": score_label(sitting.max_score)},
+            % {"score": _score_typed(score), "max": score_label(sitting.max_score)},
             "score_out_of_range",
-        )  # fmt: skip
+        )
+    if score != score.quantize(CENT):
+        return decimals
     return None
+
+
+def _score_typed(score: Decimal) -> str:
+    """A refused score as it was typed: not rounded to two decimals, nor made to have them."""
+    if Decimal(0) <= score <= MAX_LABELLED and score == score.quantize(CENT):
+        return score_label(score)
+    return str(score).replace(".", ",")
 
 
 def _values(
@@ -245,11 +260,13 @@ def results_record_many(
     entries: Sequence[ResultEntry],
     by: User,
     source: str,
+    keep_by_hand: bool = False,
     now: datetime.datetime | None = None,
 ) -> BatchOutcome:
     """Several candidates' results at once, all or none: every wrong row is reported
     (``ResultRowsError``) and then nothing is stored. Unchanged results are left as they
-    were (their origin and author too)."""
+    were (their origin and author too); with ``keep_by_hand``, so are those entered or
+    imported by the team (the platform's scores never replace them)."""
     moment = timezone.now() if now is None else now
     refuse_unless_results_team(by=by, sitting=sitting)
     _refuse_before_start(sitting=sitting, now=moment)
@@ -279,9 +296,14 @@ def results_record_many(
             result.registration_id: result
             for result in ExamResult.objects.filter(registration_id__in=ids)
         }
-        changed = []
+        changed, taken = [], []
         for entry in entries:
             before = existing.get(entry.registration.pk)
+            # Read here, under the lock: a score a colleague entered since the caller looked
+            # is seen, never overwritten.
+            if keep_by_hand and before is not None and before.source != ResultSource.PLATFORM:
+                continue
+            taken.append(entry)
             if before is not None and (before.absent, before.score) == (entry.absent, entry.score):
                 continue
             changed.append(
@@ -307,13 +329,12 @@ def results_record_many(
         )
     return BatchOutcome(
         stored=len(changed),
-        unchanged=len(entries) - len(changed),
+        unchanged=len(taken) - len(changed),
         passed=sum(
-            1
-            for e in entries
-            if not e.absent and e.score is not None and e.score >= locked.pass_mark
+            1 for e in taken if not e.absent and e.score is not None and e.score >= locked.pass_mark
         ),
-        absent=sum(1 for e in entries if e.absent),
+        absent=sum(1 for e in taken if e.absent),
+        kept=len(entries) - len(taken),
     )
 
 

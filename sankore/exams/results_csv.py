@@ -24,6 +24,7 @@ from sankore.exams.models import ExamRegistration, ExamSitting, RegistrationStat
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
+SEAT_DIGITS_MAX = 9
 
 # Header names once normalised (no case, accents, spaces nor punctuation).
 EMAIL_HEADERS = {"email", "courriel", "mail", "adresse", "adressecourriel", "adresseelectronique"}
@@ -223,7 +224,9 @@ def _row_read(
                 "email": email
             }
     if seat:
-        if not seat.isdigit():
+        # ``isdecimal``, not ``isdigit``: « ² » and « ① » are digits that ``int`` refuses, as
+        # it refuses more than 4 300 digits; no seat has more than nine.
+        if not seat.isdecimal() or len(seat) > SEAT_DIGITS_MAX:
             return gettext("« %(seat)s » n'est pas un numéro de place.") % {"seat": seat}
         by_place = by_seat.get(int(seat))
         if by_place is None:

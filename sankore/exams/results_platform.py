@@ -129,9 +129,13 @@ def results_collect_from_platform(
         fraction = earned / total if total > 0 else Decimal(0)
         score = (fraction * sitting.max_score).quantize(CENT, rounding=ROUND_HALF_UP)
         entries.append(ResultEntry(registration, min(score, sitting.max_score), False))
+    # ``by_hand`` spares computing scores nobody will store; the batch checks again under the
+    # sitting's lock, for a result entered by hand since.
     outcome = results_record_many(
-        sitting=sitting, entries=entries, by=by, source=ResultSource.PLATFORM, now=moment
-    )
+        sitting=sitting, entries=entries, by=by, source=ResultSource.PLATFORM,
+        keep_by_hand=True, now=moment,
+    )  # fmt: skip
     return Collected(
-        stored=outcome.stored, passed=outcome.passed, absent=outcome.absent, kept=len(by_hand)
-    )
+        stored=outcome.stored, passed=outcome.passed, absent=outcome.absent,
+        kept=len(by_hand) + outcome.kept,
+    )  # fmt: skip

@@ -43,6 +43,9 @@ from sankore.institutions.models import Institution, InstitutionKind
 from sankore.learning.models import Enrolment
 
 CENTRE_KINDS = {InstitutionKind.CAMPUS, InstitutionKind.UNIVERSITY}
+# The years a sitting's times may be in: wide enough for any real one, far from the
+# calendar's ends.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
 CURRENCIES = {code for code, _label in CURRENCY_CHOICES}
 
 
@@ -107,6 +110,14 @@ def _centre_time(
     if local.tzinfo is not None:
         raise ExamError(
             _("Saisissez l'heure locale du centre, sans fuseau horaire."), code="aware_local_time"
+        )
+    if not EARLIEST_YEAR <= local.year <= LATEST_YEAR:
+        # Not a typo we can store: year 1 or 9999 leaves the calendar once in UTC (or once
+        # the duration is added), an OverflowError on every page that shows the sitting.
+        raise ExamError(
+            _("L'année %(year)s n'est pas celle d'un examen : vérifiez la date.")
+            % {"year": local.year},
+            code="implausible_year",
         )
     try:
         resolved = local_to_utc(local=local, zone_name=centre.institution.time_zone)
@@ -416,6 +427,13 @@ def registration_payment_record(
     receipt = receipt_number.strip()
     if not receipt:
         raise ExamError(_("Indiquez le numéro du reçu."), code="receipt_required")
+    # The column's length, checked here: PostgreSQL's refusal is a DataError, not a message.
+    receipt_max = ExamRegistration._meta.get_field("receipt_number").max_length or 0
+    if len(receipt) > receipt_max:
+        raise ExamError(
+            _("Un numéro de reçu a au plus %(max)s caractères.") % {"max": receipt_max},
+            code="receipt_too_long",
+        )
     if sitting.is_free:
         raise ExamError(_("Cette session d'examen est gratuite."), code="free_sitting")
     taken = ExamRegistration.objects.filter(

@@ -57,7 +57,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("learner")
         .order_by("seat_number")
     )
-    if query.isdigit():
+    if query.isdecimal():  # not ``isdigit``: « ² » is a digit that ``int`` refuses
         # A number is a seat: it must not also find every address with that digit in it.
         rows = rows.filter(seat_number=int(query))
     elif query:

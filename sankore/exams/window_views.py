@@ -34,7 +34,8 @@ _SESSION_KEY = "exams:window-code:{pk}"
 
 
 class WindowOpenForm(forms.Form):
-    duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1)
+    # Left blank, the sitting's duration; its bounds are the service's (with extra time).
+    duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), required=False)
 
 
 def _platform_sitting(request: HttpRequest, pk: int) -> ExamSitting:
@@ -92,7 +93,12 @@ def _keep_code(request: HttpRequest, sitting: ExamSitting, code: str) -> None:
 def window_open(request: HttpRequest, pk: int) -> HttpResponse:
     sitting = _platform_sitting(request, pk)
     form = WindowOpenForm(request.POST)
-    minutes = form.cleaned_data["duration_minutes"] if form.is_valid() else None
+    if not form.is_valid():
+        # A duration typed but unreadable (« abc », « 1e3 ») opens nothing: replaced by the
+        # sitting's own, it would open the window for a time nobody chose.
+        messages.error(request, " ".join(str(e) for e in form.errors["duration_minutes"]))
+        return redirect("exams:window", sitting.pk)
+    minutes = form.cleaned_data["duration_minutes"]
     try:
         opened = window.exam_window_open(
             sitting=sitting, by=_staff(request), duration_minutes=minutes
