@@ -12,7 +12,7 @@ from django_countries.fields import Country
 
 from sankore.accounts.permissions import AnyUser, campus_ids_staffed_by, user_is_programme_staff
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import course_queryset_editable_by
+from sankore.credentials.permissions import course_queryset_certified_by
 from sankore.exams.models import (
     ACTIVE_STATUSES,
     ExamCentre,
@@ -148,7 +148,7 @@ def runs_with_sittings_managed_by(*, user: AnyUser) -> QuerySet[CourseRun]:
     )
     if user_is_programme_staff(user=user):
         return runs
-    return runs.filter(course__in=course_queryset_editable_by(user=user))
+    return runs.filter(course__in=course_queryset_certified_by(user=user))
 
 
 def incidents_of(*, sitting: ExamSitting) -> QuerySet[ExamIncident]:

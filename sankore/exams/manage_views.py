@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from sankore.accounts.models import User
 from sankore.catalog.models import CourseRun
-from sankore.catalog.permissions import user_can_edit_course
 from sankore.core.errors import ServiceError
+from sankore.credentials.permissions import user_can_manage_credentials
 from sankore.exams import dashboards, incidents, services
 from sankore.exams.display import centre_zone_label
 from sankore.exams.forms import IncidentForm, SittingForm
@@ -105,7 +105,7 @@ def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def run_dashboard(request: HttpRequest, run_id: int) -> HttpResponse:
     course_run = get_object_or_404(CourseRun.objects.select_related("course"), pk=run_id)
-    if not user_can_edit_course(user=request.user, course=course_run.course):
+    if not user_can_manage_credentials(user=request.user, course=course_run.course):
         raise PermissionDenied
     board = dashboards.course_run_dashboard(course_run=course_run)
     _labelled(board.sittings)

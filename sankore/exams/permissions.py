@@ -2,7 +2,8 @@
 answers both, so a list never shows a row its detail page would refuse).
 
 - A centre's sittings and registrations: its campus staff and programme staff.
-- A session's sittings and their registrations: the course team (and programme staff).
+- A session's sittings and their registrations: the course team but its tutors (who follow
+  learners but neither certify them nor see their exam papers), and programme staff.
 - A registration: its learner, and the people above.
 - Payments at the desk: the centre's campus staff only (they hold the cash and the receipts).
 - Results and the jury's validation: the course team but its tutors (and programme staff),
@@ -21,8 +22,10 @@ from sankore.accounts.permissions import (
     user_is_campus_staff,
     user_is_programme_staff,
 )
-from sankore.catalog.permissions import course_queryset_editable_by, user_can_edit_course
-from sankore.credentials.permissions import user_can_manage_credentials
+from sankore.credentials.permissions import (
+    course_queryset_certified_by,
+    user_can_manage_credentials,
+)
 
 if TYPE_CHECKING:
     from sankore.exams.models import ExamCentre, ExamRegistration, ExamSitting
@@ -35,7 +38,7 @@ def user_can_manage_centre(*, user: AnyUser, centre: ExamCentre) -> bool:
 
 
 def user_can_manage_sitting(*, user: AnyUser, sitting: ExamSitting) -> bool:
-    return user_can_manage_centre(user=user, centre=sitting.centre) or user_can_edit_course(
+    return user_can_manage_centre(user=user, centre=sitting.centre) or user_can_manage_credentials(
         user=user, course=sitting.course_run.course
     )
 
@@ -60,7 +63,7 @@ def user_can_see_registration(*, user: AnyUser, registration: ExamRegistration) 
 
 def _managed_sittings_filter(*, user: AnyUser, prefix: str = "") -> Q:
     return Q(**{f"{prefix}centre__institution_id__in": campus_ids_staffed_by(user=user)}) | Q(
-        **{f"{prefix}course_run__course__in": course_queryset_editable_by(user=user)}
+        **{f"{prefix}course_run__course__in": course_queryset_certified_by(user=user)}
     )
 
 

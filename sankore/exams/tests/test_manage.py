@@ -290,3 +290,25 @@ def test_a_sitting_form_with_bad_rules_says_why_and_creates_nothing() -> None:
     outsider = _logged_in(campus_staff(other))
     assert outsider.post(url, _sitting_post(run.pk)).status_code == 403
     assert not ExamSitting.objects.exists()
+
+
+def test_tutors_do_not_see_exam_papers_and_their_colleagues_still_do() -> None:
+    """A tutor follows learners but neither certifies them nor reads their exam day; the
+    course's staff, on a course that has tutors, keep every page."""
+    exam = sitting(at=centre())
+    tutor, teacher = UserFactory(), UserFactory()
+    course = exam.course_run.course
+    course_team_member_set(course=course, user=tutor, role=CourseTeamRole.TUTOR)
+    course_team_member_set(course=course, user=teacher, role=CourseTeamRole.STAFF)
+    pages = [
+        reverse("exams:attendance", args=[exam.pk]),
+        reverse("exams:incidents", args=[exam.pk]),
+        reverse("exams:results", args=[exam.pk]),
+        reverse("exams:run_dashboard", args=[exam.course_run_id]),
+        reverse("exams:attendance_pdf", args=[exam.pk]),
+    ]
+    assert [_logged_in(tutor).get(page).status_code for page in pages] == [403] * 5
+    assert _logged_in(tutor).get(reverse("exams:hub")).status_code == 403
+    assert [_logged_in(teacher).get(page).status_code for page in pages] == [200] * 5
+    hub = _logged_in(teacher).get(reverse("exams:hub")).content.decode()
+    assert course.title in hub
