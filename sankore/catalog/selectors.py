@@ -86,24 +86,34 @@ def courses_of_institution(
     *, institution: Institution, now: datetime.datetime | None = None
 ) -> list[Course]:
     """Published courses an institution owns or partners, each with its featured session."""
-    now = now or timezone.now()
-    courses: list[Course] = list(
-        Course.objects.filter(is_published=True)
+    return courses_for_cards(
+        courses=Course.objects.filter(is_published=True)
         .filter(Q(owners=institution) | Q(partners=institution))
         .distinct()
-        .prefetch_related(
+        .order_by("title", "pk"),
+        now=now,
+    )
+
+
+def courses_for_cards(
+    *, courses: QuerySet[Course], now: datetime.datetime | None = None
+) -> list[Course]:
+    """The courses as the catalog's cards show them: owners, languages and the featured
+    session with its state at ``now`` (three queries whatever their number)."""
+    now = now or timezone.now()
+    listed: list[Course] = list(
+        courses.prefetch_related(
             "owners",
             "languages",
             Prefetch("runs", queryset=published_runs(), to_attr="published_runs"),
         )
-        .order_by("title", "pk")
     )
-    for course in courses:
+    for course in listed:
         featured = featured_run_of(course.published_runs, now)  # type: ignore[attr-defined]
         course.featured_run = featured  # type: ignore[attr-defined]
         # The card shows the featured session's state at the time of the request.
         course.availability = featured.state_at(now) if featured else None  # type: ignore[attr-defined]
-    return courses
+    return listed
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sankore.learning",
     "sankore.credentials",
     "sankore.exams",
+    "sankore.relays",
     "sankore.syndication",
     "sankore.demo",
 ]

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("", include("sankore.credentials.urls")),
     path("", include("sankore.exams.urls")),
+    path("", include("sankore.relays.urls")),
     path("", include("sankore.catalog.urls")),
 ]
 

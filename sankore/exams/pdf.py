@@ -45,10 +45,15 @@ def qr_png(text: str) -> bytes:
     return output.getvalue()
 
 
-def pdf_write(*, html: str, stylesheet: str, qr: bytes | None = None) -> bytes:
-    """The page as PDF; ``qr`` is the PNG the page shows at ``QR_NAME``."""
+def pdf_write(
+    *, html: str, stylesheet: str, qr: bytes | None = None, images: dict[str, bytes] | None = None
+) -> bytes:
+    """The page as PDF; ``qr`` is the PNG the page shows at ``QR_NAME``, ``images`` more
+    PNGs under their own names (``RESOURCE_SCHEME`` + name)."""
     font_config, css = _stylesheet(stylesheet)
     resources = {QR_NAME: ("image/png", qr)} if qr is not None else {}
+    for name, png in (images or {}).items():
+        resources[f"{RESOURCE_SCHEME}{name}"] = ("image/png", png)
     with _LAYOUT_LOCK:
         document = HTML(string=html, url_fetcher=InMemoryURLFetcher(resources))
         pdf = document.write_pdf(font_config=font_config, stylesheets=[css])
