@@ -41,6 +41,7 @@ SIGNED_IN_PREFIXES = (
     "/mes-examens/",
     "/examens/",
     "/centres-d-examen/",
+    "/campus/",
     "/apprendre/",
     "/studio/",
 )

@@ -13,6 +13,7 @@ from sankore.demo.courseware import seed_courseware
 from sankore.demo.credentials import seed_credentials
 from sankore.demo.exams import seed_exams
 from sankore.demo.plan import network_plan
+from sankore.demo.relays import seed_relays
 from sankore.demo.report import demo_account_lines, network_counts
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         content_loaded = seed_courseware()
         credentials_issued = seed_credentials()
         sittings_created = seed_exams()
+        relays_seeded = seed_relays()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
@@ -69,6 +71,8 @@ class Command(BaseCommand):
             )
         if sittings_created:
             self.stdout.write(f"Sessions d'examen du CLOM phare : {sittings_created}.")
+        if relays_seeded:
+            self.stdout.write(f"Pages de relais des campus composées : {relays_seeded}.")
         if batch is not None:
             learners = len(batch.course_ids) * scale.LEARNERS_PER_COURSE
             self.stdout.write(
