@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from sankore.accounts.admin_site import ProgrammeStaffAdminMixin
 from sankore.federation.models import ImportJob
@@ -14,5 +15,5 @@ class ImportJobAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[ImportJob]):
         "total", "processed", "error", "started_at", "finished_at",
     )  # fmt: skip
 
-    def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

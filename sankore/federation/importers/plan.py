@@ -324,11 +324,14 @@ def _plan(
         plan.changes.append(
             Change("course", item.record.code, action, item.changed, item.record.where)
         )
-        for run in item.runs:
-            action = CREATED if run.existing is None else (UPDATED if run.changed else UNCHANGED)
+        for session in item.runs:
+            action = (
+                CREATED if session.existing is None
+                else (UPDATED if session.changed else UNCHANGED)
+            )  # fmt: skip
             plan.changes.append(
-                Change("session", run.record.resource_link, action, run.changed, run.record.where,
-                       course=item.record.code)
+                Change("session", session.record.resource_link, action, session.changed,
+                       session.record.where, course=item.record.code)
             )  # fmt: skip
     return plan, kept
 
@@ -373,13 +376,13 @@ def import_apply(
 
 
 def _course_write(item: _PlannedCourse) -> Course:
-    relations = {
+    relations: dict[str, Any] = {
         "owners": item.owners,
         "languages": item.languages,
         "disciplines": item.disciplines,
     }
     if item.existing is None:
-        values = dict(item.values)
+        values: dict[str, Any] = dict(item.values)
         return catalog_services.course_create(
             code=item.record.code, is_published=True,
             title=values.pop("title"), summary=values.pop("summary"),
@@ -389,7 +392,9 @@ def _course_write(item: _PlannedCourse) -> Course:
         )  # fmt: skip
     if not item.changed:
         return item.existing
-    fields = {name: item.values[name] for name in item.changed if name in item.values}
+    fields: dict[str, Any] = {
+        name: item.values[name] for name in item.changed if name in item.values
+    }
     changed_relations = {name: value for name, value in relations.items() if name in item.changed}
     return catalog_services.course_update(course=item.existing, **fields, **changed_relations)
 
