@@ -103,8 +103,10 @@ class CourseRunInline(admin.TabularInline[CourseRun, Course]):
 
 @admin.register(Course)
 class CourseAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin[Course]):
-    list_display = ("title", "code", "level", "is_published", "updated_at")
-    list_filter = ("is_published", "level", "languages", "disciplines", "owners__country")
+    list_display = ("title", "code", "level", "hosting", "is_published", "updated_at")
+    list_filter = (
+        "is_published", "hosting", "level", "languages", "disciplines", "owners__country",
+    )  # fmt: skip
     search_fields = ("title", "code", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = COURSE_RELATIONS

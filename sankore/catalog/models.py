@@ -80,6 +80,14 @@ class Recognition(models.TextChoices):
     ECTS = "ects", _("Crédits ECTS")
 
 
+class Hosting(models.TextChoices):
+    """Where a course is followed: on Sankoré, or on another platform of the francophone offer
+    (the catalog lists it; its page links there and Sankoré never enrols in it)."""
+
+    SANKORE = "sankore", _("Sankoré")
+    EXTERNAL = "externe", _("Autre plateforme")
+
+
 class Teacher(models.Model):
     full_name = models.CharField(_("nom complet"), max_length=200)
     title = models.CharField(_("titre ou fonction"), max_length=200, blank=True)
@@ -154,6 +162,13 @@ class Course(models.Model):
     offers_certificate = models.BooleanField(_("certificat"), default=False)
     ects_credits = models.PositiveSmallIntegerField(_("crédits ECTS"), null=True, blank=True)
     is_published = models.BooleanField(_("publié"), default=False, db_index=True)
+    hosting = models.CharField(
+        _("hébergement"), max_length=16, choices=Hosting.choices, default=Hosting.SANKORE
+    )
+    external_url = models.URLField(
+        _("adresse du cours sur sa plateforme"), max_length=500, blank=True
+    )
+    external_platform = models.CharField(_("plateforme d'hébergement"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -161,12 +176,22 @@ class Course(models.Model):
         verbose_name = pgettext_lazy("one course", "cours")
         verbose_name_plural = pgettext_lazy("several courses", "cours")
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hosting="sankore") | ~Q(external_url=""),
+                name="catalog_course_hosted_elsewhere_has_link",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:course_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_hosted_elsewhere(self) -> bool:
+        return self.hosting == Hosting.EXTERNAL
 
     @property
     def total_effort_hours(self) -> Decimal:
@@ -240,6 +265,12 @@ class CourseRun(models.Model):
     )
     enrolment_count = models.PositiveIntegerField(_("inscrits"), default=0, editable=False)
     is_published = models.BooleanField(_("publiée"), default=True)
+    # A session of a course hosted elsewhere: its address on that platform (the key the
+    # imports and the platform's synchronisation find it by), and what that platform says.
+    resource_link = models.URLField(_("adresse de la session"), max_length=500, blank=True)
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("langues de la session"), related_name="course_runs", blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -264,6 +295,12 @@ class CourseRun(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(enrolment_count__lte=F("capacity")),
                 name="catalog_run_enrolments_within_capacity",
+            ),
+            # One address, one session: the synchronisation finds a session by it alone.
+            models.UniqueConstraint(
+                fields=["resource_link"],
+                condition=~Q(resource_link=""),
+                name="catalog_run_resource_link_once",
             ),
         ]
 

@@ -43,6 +43,9 @@ COURSE_EDITABLE_FIELDS = frozenset(
         "offers_certificate",
         "ects_credits",
         "is_published",
+        "hosting",
+        "external_url",
+        "external_platform",
     }
 )
 
@@ -61,6 +64,7 @@ RUN_EDITABLE_FIELD_ORDER = (
     "pacing",
     "capacity",
     "is_published",
+    "resource_link",
 )
 RUN_EDITABLE_FIELDS = frozenset(RUN_EDITABLE_FIELD_ORDER)
 
@@ -194,6 +198,8 @@ def course_run_create(
     capacity: int | None = None,
     title: str = "",
     is_published: bool = True,
+    resource_link: str = "",
+    languages: Sequence[Language | str] = (),
 ) -> CourseRun:
     run = CourseRun(
         course=course,
@@ -205,10 +211,57 @@ def course_run_create(
         pacing=pacing,
         capacity=capacity,
         is_published=is_published,
+        resource_link=resource_link,
     )
     run.full_clean()
     run.save()
+    if languages:
+        run.languages.set(languages)  # type: ignore[arg-type]
     search_index_update(course_ids=[course.pk])
+    return run
+
+
+class NotHostedElsewhereError(ServiceError):
+    pass
+
+
+EXTERNAL_RUN_FIELDS = frozenset(
+    {"title", "start", "end", "enrolment_start", "enrolment_end", "pacing", "is_published"}
+)
+
+
+@transaction.atomic
+def course_run_external_update(
+    *,
+    run: CourseRun,
+    languages: Sequence[Language | str] | None = None,
+    enrolment_count: int | None = None,
+    **fields: Any,
+) -> CourseRun:
+    """A session of a course hosted elsewhere as its platform reports it: dates, pacing,
+    visibility, languages and its enrolment count (which Sankoré does not count itself, as
+    nobody enrols in it here). Refused for a course hosted on Sankoré."""
+    refuse_unknown_fields(fields=fields, allowed=EXTERNAL_RUN_FIELDS, kind="session")
+    locked = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+    if not locked.course.is_hosted_elsewhere:
+        raise NotHostedElsewhereError(
+            _("Seules les sessions des cours hébergés ailleurs se synchronisent."),
+            code="not_hosted_elsewhere",
+        )
+    for name, value in fields.items():
+        setattr(run, name, value)
+    update_fields = [*fields, "updated_at"]
+    if enrolment_count is not None:
+        run.enrolment_count = enrolment_count
+        update_fields.append("enrolment_count")
+    run.updated_at = timezone.now()
+    run.full_clean()
+    run.save(update_fields=update_fields)
+    if languages is not None:
+        run.languages.set(languages)  # type: ignore[arg-type]
+        # The course's teaching languages (the search facet) cover those of its sessions.
+        run.course.languages.add(*languages)  # type: ignore[arg-type]
+    search_index_update(course_ids=[run.course_id])
     return run
 
 

@@ -85,12 +85,19 @@ INSTALLED_APPS = [
     "sankore.exams",
     "sankore.relays",
     "sankore.syndication",
+    "sankore.federation",
     "sankore.demo",
 ]
 
 # Public forms whose body is refused beyond a size before it is read (the PDF check of the
 # credential verification: our documents weigh well under a megabyte).
-REQUEST_BODY_LIMITS = {"/verifier/": 21 * 1024 * 1024}
+REQUEST_BODY_LIMITS = {
+    "/verifier/": 21 * 1024 * 1024,
+    # A session pushed by a partner platform is a few hundred bytes.
+    "/api/v1/sync/": 64 * 1024,
+    # A catalog file to import (CSV or Open edX JSON).
+    "/studio/importations/": 10 * 1024 * 1024,
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -319,6 +326,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Synchronisation pushed by partner platforms (ADR 0007): the secrets accepted (several
+# during a rotation), those also accepted with Richie's plain signature (no replay
+# protection: for a migration only), and the clock skew allowed.
+SYNC_WEBHOOK_SECRETS = env_list("SYNC_WEBHOOK_SECRETS")
+SYNC_WEBHOOK_LEGACY_SECRETS = env_list("SYNC_WEBHOOK_LEGACY_SECRETS")
+SYNC_WEBHOOK_MAX_SKEW_SECONDS = env_int("SYNC_WEBHOOK_MAX_SKEW_SECONDS", 300)
 
 # Search: a query longer than this is refused (API 400, page message).
 SEARCH_QUERY_MAX_LENGTH = 200

@@ -8,10 +8,18 @@ from sankore.config.api import api
 from sankore.core import views as core_views
 from sankore.courseware import studio_urls as courseware_studio
 from sankore.credentials import studio_urls as credentials_studio
+from sankore.federation import studio_urls as federation_studio
+from sankore.federation import webhook as federation_webhook
 from sankore.learning import studio_urls as learning_studio
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Signed writes from partner platforms, beside the read-only public API.
+    path(
+        "api/v1/sync/course-runs",
+        federation_webhook.course_runs_sync,
+        name="federation_course_runs_sync",
+    ),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -29,6 +37,7 @@ urlpatterns = [
                     *assessments_studio.urlpatterns,
                     *learning_studio.urlpatterns,
                     *credentials_studio.urlpatterns,
+                    *federation_studio.urlpatterns,
                 ],
                 "studio",
             )

@@ -47,6 +47,10 @@ class RequestBodyLimitMiddleware:
             for prefix, limit in self.limits:
                 if request.path.startswith(prefix):
                     if length > limit:
+                        if request.path.startswith("/api/"):
+                            return JsonResponse(
+                                {"detail": gettext("Requête trop volumineuse.")}, status=413
+                            )
                         return render(request, "413.html", status=413)
                     break
         return self.get_response(request)

@@ -31,6 +31,11 @@ class SessionFullError(ConflictError):
 def _refuse_unless_open(run: CourseRun, now: datetime.datetime) -> None:
     if not run.is_published or not run.course.is_published:
         raise EnrolmentClosedError(_("Cette session n'est pas proposée."), code="not_published")
+    if run.course.is_hosted_elsewhere:
+        raise EnrolmentClosedError(
+            _("Ce cours se suit sur une autre plateforme : inscrivez-vous sur celle-ci."),
+            code="hosted_elsewhere",
+        )
     state = run.state_at(now)
     if state == RunState.UPCOMING:
         raise EnrolmentClosedError(
