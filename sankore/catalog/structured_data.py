@@ -108,7 +108,14 @@ def course_json_ld(*, course: Course, runs: list[CourseRun]) -> dict[str, Any]:
     return data
 
 
+def json_for_script(data: Any) -> SafeString:
+    """``data`` as JSON that is safe inside a ``<script>`` element or a script file."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    return mark_safe(text)  # noqa: S308 (markup characters are escaped)
+
+
 def json_ld_script(data: dict[str, Any]) -> SafeString:
     """``data`` in a ``<script type="application/ld+json">`` element, safe to inline."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+    return mark_safe(  # noqa: S308
+        f'<script type="application/ld+json">{json_for_script(data)}</script>'
+    )

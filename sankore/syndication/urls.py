@@ -14,4 +14,7 @@ urlpatterns = [
     path("flux/cours.atom", feeds.NewCoursesAtomFeed(), name="courses_atom"),
     path("flux/inscriptions.rss", feeds.OpeningSessionsFeed(), name="sessions_rss"),
     path("flux/inscriptions.atom", feeds.OpeningSessionsAtomFeed(), name="sessions_atom"),
+    path("partager/widget/", views.widget_builder, name="widget_builder"),
+    path("partager/widget/cartes/", views.widget_cards, name="widget_cards"),
+    path("partager/widget.js", views.widget_js, name="widget_js"),
 ]
