@@ -17,6 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_countries import countries
 
@@ -49,6 +50,7 @@ from sankore.catalog.search_index import (
 from sankore.catalog.search_params import FACET_NAMES, CourseSearchParams
 from sankore.catalog.search_sql import (
     IndexState,
+    all_of,
     facet_counts,
     facet_filters,
     index_state,
@@ -65,6 +67,7 @@ __all__ = [
     "CourseSearchResult",
     "FacetOption",
     "course_search",
+    "course_search_matches",
     "search_index_rebuild",
     "search_index_refresh_states",
     "search_index_update",
@@ -348,3 +351,33 @@ def _text_rows(
         return found, index_state(cursor) == state
 
     return text_rows(bitmaps, state=state, now=now, words=words, ranked_ids=ranked)
+
+
+def course_search_matches(
+    *, params: CourseSearchParams, now: datetime.datetime | None = None
+) -> RawSQL:
+    """The ids of the published courses ``course_search`` would find for ``params`` at ``now``
+    (same words, same filters), as a subquery for another order or another model:
+    ``Course.objects.filter(pk__in=course_search_matches(params=params))``.
+
+    Two queries at most, whatever the catalog's size (the taxonomy if disciplines are
+    selected, the index state if availability is); the subquery runs inside the caller's.
+    """
+    now = now or timezone.now()
+    words = list(dict.fromkeys(search_words(params.q)))[:MAX_QUERY_WORDS]
+    discipline_ids: list[int] = []
+    if params.discipline:
+        tree = _DisciplineTree(Discipline.objects.only("pk", "slug", "name_fr", "parent"))
+        discipline_ids = tree.subtree_ids(params.discipline)
+    snapshots_hold = True
+    if params.availability:
+        with connection.cursor() as cursor:
+            snapshots_hold = index_state(cursor).holds_at(now)
+    columns = state_columns(now, snapshots_hold=snapshots_hold)
+    text = text_match(words)
+    where = all_of([text.condition, *facet_filters(params, discipline_ids, columns).values()])
+    # Built from constants and placeholders (search_sql); the values are parameters.
+    return RawSQL(  # noqa: S611
+        f"SELECT s.course_id FROM {text.source.text} WHERE {where.text}",  # noqa: S608
+        [*text.source.params, *where.params],
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -213,3 +214,19 @@ def parse_course_search_params(
             )
         selections[name] = tuple(values)
     return CourseSearchParams(q=q, **selections), page, page_size
+
+
+# The catalog's search parameters: its words and facets, not its page (what a feed of the
+# search or a widget showing it carries over).
+SEARCH_PARAMETERS: tuple[str, ...] = ("q", *FACET_NAMES)
+
+
+def search_query_string(query: QueryParams) -> str:
+    """``query`` reduced to the search's own parameters, non-empty, in a fixed order:
+    ``?discipline=droit&page=3&utm=x`` gives ``discipline=droit``."""
+    kept = QueryDict(mutable=True)
+    for name in SEARCH_PARAMETERS:
+        values = [str(value) for value in query.getlist(name) if str(value).strip()]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()

@@ -15,7 +15,13 @@ from django.utils import timezone
 from sankore.accounts.permissions import AnyUser
 from sankore.catalog.models import Course, CourseRun, Discipline, RunState, featured_run_of
 from sankore.catalog.permissions import course_queryset_visible_to
-from sankore.catalog.search import CourseSearchResult, course_search, search_index_version
+from sankore.catalog.search import (
+    CourseSearchResult,
+    course_search,
+    course_search_matches,
+    search_index_version,
+)
+from sankore.catalog.search_params import CourseSearchParams
 from sankore.institutions.models import Institution
 
 __all__ = [
@@ -24,7 +30,9 @@ __all__ = [
     "catalog_counts",
     "course_page_get",
     "course_search",
+    "courses_newest",
     "courses_of_institution",
+    "runs_opening_for_enrolment",
 ]
 
 
@@ -168,3 +176,42 @@ def course_time_zone(*, course: Course) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def courses_newest(
+    *, params: CourseSearchParams, limit: int, now: datetime.datetime | None = None
+) -> list[Course]:
+    """The latest published courses matching the catalog search ``params``, newest first
+    (by creation), with their owners and disciplines: a fixed number of queries."""
+    return list(
+        Course.objects.filter(
+            is_published=True, pk__in=course_search_matches(params=params, now=now)
+        )
+        .prefetch_related("owners", "disciplines")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def runs_opening_for_enrolment(
+    *,
+    params: CourseSearchParams,
+    limit: int,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> list[CourseRun]:
+    """Published sessions of the courses matching ``params`` whose enrolment opens from
+    ``since`` to ``until``, the latest opening first; each with its course and the course's
+    owners: a fixed number of queries."""
+    return list(
+        CourseRun.objects.filter(
+            is_published=True,
+            course__is_published=True,
+            enrolment_start__gte=since,
+            enrolment_start__lte=until,
+            course_id__in=course_search_matches(params=params, now=now),
+        )
+        .select_related("course")
+        .prefetch_related("course__owners")
+        .order_by("-enrolment_start", "-pk")[:limit]
+    )

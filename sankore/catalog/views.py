@@ -20,6 +20,7 @@ from sankore.catalog.search_params import (
     CourseSearchParams,
     SearchParamsError,
     parse_course_search_params,
+    search_query_string,
 )
 from sankore.institutions import selectors as institution_selectors
 from sankore.institutions.geography import Region
@@ -107,6 +108,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "has_filters": any(option.selected for f in facets for option in f["options"]),
         "query_without_page": _query_without_page(request),
+        # The feeds of this very search (autodiscovery links, « ce flux »).
+        "feed_query": search_query_string(request.GET),
     }
     return render(request, "catalog/course_list.html", context)
 

@@ -43,6 +43,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("", include("sankore.syndication.urls")),
     path("", include("sankore.credentials.urls")),
     path("", include("sankore.exams.urls")),
     path("", include("sankore.relays.urls")),
