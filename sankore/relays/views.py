@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -77,6 +78,7 @@ def relay_manage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campus": campus, "relay": relay, "form": form, "add_form": CourseAddForm(),
             "entries": selectors.selection_entries(relay=relay),
+            "embed_url": settings.SITE_URL.rstrip("/") + reverse("relays:embed", args=[campus.slug]),
         },
     )  # fmt: skip
 

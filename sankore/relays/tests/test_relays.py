@@ -166,3 +166,11 @@ def test_the_manage_pages_are_for_that_campus_staff_only() -> None:
         == 404
     )
     assert client.get(remove).status_code == 405
+
+
+def test_the_manage_page_gives_the_snippet_that_frames_the_selection(settings: object) -> None:
+    settings.SITE_URL = "https://mooc.example.org"  # type: ignore[attr-defined]
+    campus = _campus()
+    body = _logged_in(_staff(campus)).get(reverse("relays:manage", args=[campus.slug]))
+    expected = f'&lt;iframe src="https://mooc.example.org/campus/{campus.slug}/integration/"'
+    assert expected in body.content.decode()
