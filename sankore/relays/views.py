@@ -78,7 +78,9 @@ def relay_manage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campus": campus, "relay": relay, "form": form, "add_form": CourseAddForm(),
             "entries": selectors.selection_entries(relay=relay),
-            "embed_url": settings.SITE_URL.rstrip("/") + reverse("relays:embed", args=[campus.slug]),
+            "embed_url": (
+                settings.SITE_URL.rstrip("/") + reverse("relays:embed", args=[campus.slug])
+            ),
         },
     )  # fmt: skip
 
