@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -272,6 +273,13 @@ WHITENOISE_MAX_AGE = 3600 if not PRODUCTION else 31536000
 
 # Cache: local memory by default, Redis when REDIS_URL is set (shared by every node).
 REDIS_URL = env_str("REDIS_URL")
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and TESTING and _xdist_worker.startswith("gw"):
+    # Parallel test processes each get their own Redis database: every test empties the
+    # cache, which must not empty a neighbour's mid-test.
+    _redis = urlsplit(REDIS_URL)
+    _base = int(_redis.path.strip("/") or 0)
+    REDIS_URL = _redis._replace(path=f"/{_base + 1 + int(_xdist_worker[2:])}").geturl()
 if REDIS_URL:
     CACHES = {
         "default": {
