@@ -13,7 +13,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from sankore.accounts.permissions import AnyUser
-from sankore.catalog.models import Course, CourseRun, Discipline, RunState, featured_run_of
+from sankore.catalog.models import (
+    Course,
+    CourseRun,
+    CourseWithdrawal,
+    Discipline,
+    RunState,
+    featured_run_of,
+)
 from sankore.catalog.permissions import course_queryset_visible_to
 from sankore.catalog.search import CourseSearchResult, course_search, search_index_version
 from sankore.institutions.models import Institution
@@ -23,7 +30,9 @@ __all__ = [
     "CourseSearchResult",
     "catalog_counts",
     "course_page_get",
+    "course_queryset_public",
     "course_search",
+    "course_withdrawals",
     "courses_of_institution",
 ]
 
@@ -39,6 +48,21 @@ class CoursePage:
 
 def published_runs() -> QuerySet[CourseRun]:
     return CourseRun.objects.filter(is_published=True).order_by("start", "pk")
+
+
+def course_queryset_public() -> QuerySet[Course]:
+    """What the public catalog lists: the courses an anonymous visitor may see.
+
+    The rule is ``course_queryset_visible_to``'s for an anonymous visitor (published courses)
+    written as a plain filter, so that callers paging through it in index order (machines
+    copying the catalog) get a range scan rather than a semi-join; a test holds the two equal.
+    """
+    return Course.objects.filter(is_published=True)
+
+
+def course_withdrawals() -> QuerySet[CourseWithdrawal]:
+    """Slugs that left the public catalog (unpublished, deleted, renamed), newest last."""
+    return CourseWithdrawal.objects.order_by("withdrawn_at", "pk")
 
 
 def course_page_get(
