@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,6 +34,8 @@ __all__ = [
     "course_search",
     "course_withdrawals",
     "courses_of_institution",
+    "disciplines_with_public_courses",
+    "institutions_with_public_courses",
 ]
 
 
@@ -63,6 +65,22 @@ def course_queryset_public() -> QuerySet[Course]:
 def course_withdrawals() -> QuerySet[CourseWithdrawal]:
     """Slugs that left the public catalog (unpublished, deleted, renamed), newest last."""
     return CourseWithdrawal.objects.order_by("withdrawn_at", "pk")
+
+
+def institutions_with_public_courses() -> QuerySet[Institution]:
+    """Institutions owning or partnering at least one course of the public catalog."""
+    public = course_queryset_public()
+    return Institution.objects.filter(
+        Exists(public.filter(owners=OuterRef("pk")))
+        | Exists(public.filter(partners=OuterRef("pk")))
+    ).order_by("slug")
+
+
+def disciplines_with_public_courses() -> QuerySet[Discipline]:
+    """Disciplines given to at least one course of the public catalog."""
+    return Discipline.objects.filter(
+        Exists(course_queryset_public().filter(disciplines=OuterRef("pk")))
+    ).order_by("slug")
 
 
 def course_page_get(

@@ -13,6 +13,7 @@ from sankore.learning import studio_urls as learning_studio
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("oai", include("sankore.syndication.oai.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
