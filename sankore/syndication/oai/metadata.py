@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from sankore.catalog.models import Course, Licence
+from sankore.catalog.selectors import CourseLinks
 
 CC_URLS = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
@@ -35,8 +36,8 @@ class CourseFacts:
     created: str  # YYYY-MM-DD
 
 
-def course_facts(course: Course) -> CourseFacts:
-    languages = sorted(language.code for language in course.languages.all())
+def course_facts(course: Course, links: CourseLinks) -> CourseFacts:
+    languages = sorted(links.languages)
     primary = "fr" if "fr" in languages or not languages else languages[0]
     return CourseFacts(
         url=f"{settings.SITE_URL}{course.get_absolute_url()}",
@@ -45,10 +46,10 @@ def course_facts(course: Course) -> CourseFacts:
         languages=languages,
         summary=strip_tags(course.summary).strip(),
         description=strip_tags(course.description).strip(),
-        owners=sorted(institution.name for institution in course.owners.all()),
-        partners=sorted(institution.name for institution in course.partners.all()),
-        teachers=sorted(teacher.full_name for teacher in course.teachers.all()),
-        disciplines=sorted((d.slug, d.name) for d in course.disciplines.all()),
+        owners=sorted(institution.name for institution in links.owners),
+        partners=sorted(institution.name for institution in links.partners),
+        teachers=sorted(links.teachers),
+        disciplines=sorted((d.slug, d.name) for d in links.disciplines),
         licence_label=str(Licence(course.licence).label),
         licence_url=CC_URLS.get(Licence(course.licence)),
         created=course.created_at.date().isoformat(),

@@ -10,19 +10,24 @@ the end sees every change made before it ended.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 # Row comparison ``(updated_at, id) > (%s, %s)``, which an index on both walks in order.
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 from sankore.catalog.models import Course, CourseWithdrawal
-from sankore.catalog.selectors import course_queryset_public, course_withdrawals
-from sankore.institutions.models import Institution
+from sankore.catalog.selectors import (
+    CourseLinks,
+    course_links_of,
+    course_queryset_public,
+    course_withdrawal_links_of,
+    course_withdrawals,
+)
 from sankore.syndication.oai.protocol import ListQuery
 
 INSTITUTION = "institution"
@@ -54,6 +59,7 @@ class Item:
     slug: str
     set_specs: list[str]
     course: Course | None
+    links: CourseLinks
 
     @property
     def datestamp(self) -> datetime.datetime:
@@ -64,44 +70,44 @@ class Item:
         return self.course is None
 
 
-def _slugs_only() -> QuerySet[Institution]:
-    return Institution.objects.only("pk", "slug")
+# What a header needs of a course; a record reads the whole row.
+_HEADER_FIELDS = ("id", "slug", "updated_at")
 
 
-def courses_for_records() -> QuerySet[Course]:
-    """Public courses with everything a record shows, in a fixed number of queries."""
-    return course_queryset_public().prefetch_related(
-        Prefetch("owners", queryset=Institution.objects.only("pk", "slug", "name")),
-        Prefetch("partners", queryset=Institution.objects.only("pk", "slug", "name")),
-        "teachers",
-        "disciplines",
-        "languages",
-    )
-
-
-def courses_for_headers() -> QuerySet[Course]:
-    return course_queryset_public().prefetch_related(
-        Prefetch("owners", queryset=_slugs_only()),
-        Prefetch("partners", queryset=_slugs_only()),
-        "disciplines",
-    )
-
-
-def course_set_specs(course: Course) -> list[str]:
-    institutions = sorted(
-        {i.slug for i in course.owners.all()} | {i.slug for i in course.partners.all()}
-    )
+def _set_specs(links: CourseLinks) -> list[str]:
+    institutions = sorted({i.slug for i in links.owners} | {i.slug for i in links.partners})
     return [
         *(f"{INSTITUTION}:{slug}" for slug in institutions),
-        *sorted(f"{DISCIPLINE}:{d.slug}" for d in course.disciplines.all()),
+        *sorted({f"{DISCIPLINE}:{d.slug}" for d in links.disciplines}),
     ]
 
 
-def withdrawal_set_specs(withdrawal: CourseWithdrawal) -> list[str]:
-    return [
-        *sorted(f"{INSTITUTION}:{i.slug}" for i in withdrawal.institutions.all()),
-        *sorted(f"{DISCIPLINE}:{d.slug}" for d in withdrawal.disciplines.all()),
-    ]
+def _course_items(courses: Iterable[Course], *, full: bool) -> Iterator[Item]:
+    batch = list(courses)
+    links = course_links_of(course_ids=[course.pk for course in batch], full=full)
+    for course in batch:
+        yield Item(
+            phase="courses",
+            key=(course.updated_at, course.pk),
+            slug=course.slug,
+            set_specs=_set_specs(links[course.pk]),
+            course=course,
+            links=links[course.pk],
+        )
+
+
+def _withdrawal_items(withdrawals: Iterable[CourseWithdrawal]) -> Iterator[Item]:
+    batch = list(withdrawals)
+    links = course_withdrawal_links_of(withdrawal_ids=[w.pk for w in batch])
+    for withdrawal in batch:
+        yield Item(
+            phase="withdrawals",
+            key=(withdrawal.withdrawn_at, withdrawal.pk),
+            slug=withdrawal.slug,
+            set_specs=_set_specs(links[withdrawal.pk]),
+            course=None,
+            links=links[withdrawal.pk],
+        )
 
 
 def _course_set_filter(set_spec: str) -> Q | Exists | None:
@@ -186,76 +192,43 @@ def list_items(
     limit: int,
     with_metadata: bool,
 ) -> Iterator[Item]:
-    """Up to ``limit`` headers after ``after`` in ``phase``, then in the phases that follow."""
+    """Up to ``limit`` headers after ``after`` in ``phase``, then in the phases that follow.
+
+    A page is read with a server-side cursor and its links in one query per link table, so a
+    page costs the same few queries wherever it lies in the list.
+    """
     remaining = limit
     if phase == "courses":
-        base = courses_for_records() if with_metadata else courses_for_headers()
-        courses = _select_courses(query, base)
+        base = course_queryset_public()
+        courses = _select_courses(query, base if with_metadata else base.only(*_HEADER_FIELDS))
         if courses is not None:
             if after is not None:
                 courses = courses.filter(TupleGreaterThan(Tuple(F("updated_at"), F("id")), after))
             page = courses.order_by("updated_at", "id")[:remaining]
-            for course in page.iterator(chunk_size=remaining):
-                yield Item(
-                    phase="courses",
-                    key=(course.updated_at, course.pk),
-                    slug=course.slug,
-                    set_specs=course_set_specs(course),
-                    course=course,
-                )
+            for item in _course_items(page.iterator(chunk_size=remaining), full=with_metadata):
+                yield item
                 remaining -= 1
         after = None
     if remaining <= 0:
         return
-    withdrawals = _select_withdrawals(
-        query,
-        course_withdrawals().prefetch_related(
-            Prefetch("institutions", queryset=_slugs_only()), "disciplines"
-        ),
-    )
+    withdrawals = _select_withdrawals(query, course_withdrawals())
     if withdrawals is None:
         return
     if after is not None:
         withdrawals = withdrawals.filter(TupleGreaterThan(Tuple(F("withdrawn_at"), F("id")), after))
-    for withdrawal in withdrawals.order_by("withdrawn_at", "id")[:remaining].iterator(
-        chunk_size=remaining
-    ):
-        yield Item(
-            phase="withdrawals",
-            key=(withdrawal.withdrawn_at, withdrawal.pk),
-            slug=withdrawal.slug,
-            set_specs=withdrawal_set_specs(withdrawal),
-            course=None,
-        )
+    page_w = withdrawals.order_by("withdrawn_at", "id")[:remaining]
+    yield from _withdrawal_items(page_w.iterator(chunk_size=remaining))
 
 
 def item_get(*, slug: str, with_metadata: bool) -> Item | None:
     """The public course or the withdrawn course under ``slug``, if either exists."""
-    base = courses_for_records() if with_metadata else courses_for_headers()
-    course = base.filter(slug=slug).first()
+    course = course_queryset_public().filter(slug=slug).first()
     if course is not None:
-        return Item(
-            phase="courses",
-            key=(course.updated_at, course.pk),
-            slug=course.slug,
-            set_specs=course_set_specs(course),
-            course=course,
-        )
-    withdrawal = (
-        course_withdrawals()
-        .prefetch_related(Prefetch("institutions", queryset=_slugs_only()), "disciplines")
-        .filter(slug=slug)
-        .first()
-    )
+        return next(_course_items([course], full=with_metadata))
+    withdrawal = course_withdrawals().filter(slug=slug).first()
     if withdrawal is None:
         return None
-    return Item(
-        phase="withdrawals",
-        key=(withdrawal.withdrawn_at, withdrawal.pk),
-        slug=withdrawal.slug,
-        set_specs=withdrawal_set_specs(withdrawal),
-        course=None,
-    )
+    return next(_withdrawal_items([withdrawal]))
 
 
 def earliest_datestamp() -> datetime.datetime | None:

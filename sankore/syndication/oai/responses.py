@@ -212,7 +212,7 @@ def _record(out: XmlWriter, item: records.Item, prefix: str) -> None:
     out.start("record")
     _header(out, item)
     if item.course is not None:
-        facts = course_facts(item.course)
+        facts = course_facts(item.course, item.links)
         out.start("metadata")
         if prefix == lom.PREFIX:
             lom.lom_write(out, item.course, facts)
