@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 # Row comparison ``(updated_at, id) > (%s, %s)``, which an index on both walks in order.
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
@@ -58,20 +58,13 @@ class Item:
     key: tuple[datetime.datetime, int]
     slug: str
     set_specs: list[str]
-    course: Course | None
+    deleted: bool
     links: CourseLinks
+    course: Course | None = None  # for records; headers read three columns only
 
     @property
     def datestamp(self) -> datetime.datetime:
         return self.key[0]
-
-    @property
-    def deleted(self) -> bool:
-        return self.course is None
-
-
-# What a header needs of a course; a record reads the whole row.
-_HEADER_FIELDS = ("id", "slug", "updated_at")
 
 
 def _set_specs(links: CourseLinks) -> list[str]:
@@ -91,8 +84,26 @@ def _course_items(courses: Iterable[Course], *, full: bool) -> Iterator[Item]:
             key=(course.updated_at, course.pk),
             slug=course.slug,
             set_specs=_set_specs(links[course.pk]),
-            course=course,
+            deleted=False,
             links=links[course.pk],
+            course=course,
+        )
+
+
+def _header_items(page: QuerySet[Course]) -> Iterator[Item]:
+    """Headers of a page of courses: three columns, links by subquery on the same page."""
+    rows = list(page.values_list("id", "slug", "updated_at").iterator(chunk_size=500))
+    if not rows:
+        return
+    links = course_links_of(course_ids=page.values("id"), full=False)
+    for pk, slug, updated_at in rows:
+        yield Item(
+            phase="courses",
+            key=(updated_at, pk),
+            slug=slug,
+            set_specs=_set_specs(links[pk]),
+            deleted=False,
+            links=links[pk],
         )
 
 
@@ -105,46 +116,45 @@ def _withdrawal_items(withdrawals: Iterable[CourseWithdrawal]) -> Iterator[Item]
             key=(withdrawal.withdrawn_at, withdrawal.pk),
             slug=withdrawal.slug,
             set_specs=_set_specs(links[withdrawal.pk]),
-            course=None,
+            deleted=True,
             links=links[withdrawal.pk],
         )
 
 
-def _course_set_filter(set_spec: str) -> Q | Exists | None:
-    owners = Course.owners.through.objects.filter(course_id=OuterRef("pk"))
-    partners = Course.partners.through.objects.filter(course_id=OuterRef("pk"))
-    disciplines = Course.disciplines.through.objects.filter(course_id=OuterRef("pk"))
-    kind, _sep, slug = set_spec.partition(":")
-    if kind == INSTITUTION and not slug:
-        return Exists(owners) | Exists(partners)
-    if kind == INSTITUTION and ":" not in slug:
-        return Exists(owners.filter(institution__slug=slug)) | Exists(
-            partners.filter(institution__slug=slug)
-        )
-    if kind == DISCIPLINE and not slug:
-        return Exists(disciplines)
-    if kind == DISCIPLINE and ":" not in slug:
-        return Exists(disciplines.filter(discipline__slug=slug))
-    return None
+# Set filters are uncorrelated ``IN (subquery)``: PostgreSQL hashes the set's members once,
+# then walks the page in index order. (A correlated ``EXISTS`` is run once per row walked: the
+# planner cannot estimate a row comparison, so it plans for one row and walks thousands.)
 
 
-def _withdrawal_set_filter(set_spec: str) -> Q | Exists | None:
-    institutions = CourseWithdrawal.institutions.through.objects.filter(
-        coursewithdrawal_id=OuterRef("pk")
-    )
-    disciplines = CourseWithdrawal.disciplines.through.objects.filter(
-        coursewithdrawal_id=OuterRef("pk")
-    )
+def _course_set_filter(set_spec: str) -> Q | None:
+    links = {
+        INSTITUTION: (Course.owners.through, Course.partners.through),
+        DISCIPLINE: (Course.disciplines.through,),
+    }
     kind, _sep, slug = set_spec.partition(":")
-    if kind == INSTITUTION and not slug:
-        return Exists(institutions)
-    if kind == INSTITUTION and ":" not in slug:
-        return Exists(institutions.filter(institution__slug=slug))
-    if kind == DISCIPLINE and not slug:
-        return Exists(disciplines)
-    if kind == DISCIPLINE and ":" not in slug:
-        return Exists(disciplines.filter(discipline__slug=slug))
-    return None
+    if kind not in links or ":" in slug:
+        return None
+    condition = Q()
+    for through in links[kind]:
+        rows = through._default_manager.all()
+        if slug:
+            rows = rows.filter(**{f"{kind}__slug": slug})
+        condition |= Q(pk__in=rows.values("course_id"))
+    return condition
+
+
+def _withdrawal_set_filter(set_spec: str) -> Q | None:
+    links = {
+        INSTITUTION: CourseWithdrawal.institutions.through,
+        DISCIPLINE: CourseWithdrawal.disciplines.through,
+    }
+    kind, _sep, slug = set_spec.partition(":")
+    if kind not in links or ":" in slug:
+        return None
+    rows = links[kind]._default_manager.all()
+    if slug:
+        rows = rows.filter(**{f"{kind}__slug": slug})
+    return Q(pk__in=rows.values("coursewithdrawal_id"))
 
 
 def _select_courses(query: ListQuery, courses: QuerySet[Course]) -> QuerySet[Course] | None:
@@ -199,13 +209,17 @@ def list_items(
     """
     remaining = limit
     if phase == "courses":
-        base = course_queryset_public()
-        courses = _select_courses(query, base if with_metadata else base.only(*_HEADER_FIELDS))
+        courses = _select_courses(query, course_queryset_public())
         if courses is not None:
             if after is not None:
                 courses = courses.filter(TupleGreaterThan(Tuple(F("updated_at"), F("id")), after))
             page = courses.order_by("updated_at", "id")[:remaining]
-            for item in _course_items(page.iterator(chunk_size=remaining), full=with_metadata):
+            items = (
+                _course_items(page.iterator(chunk_size=remaining), full=True)
+                if with_metadata
+                else _header_items(page)
+            )
+            for item in items:
                 yield item
                 remaining -= 1
         after = None
