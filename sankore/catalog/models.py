@@ -182,6 +182,14 @@ class Course(models.Model):
                 name="catalog_course_hosted_elsewhere_has_link",
             ),
         ]
+        indexes = [
+            # Machines that copy the catalog page through it by last change, then pk.
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=Q(is_published=True),
+                name="catalog_course_by_last_change",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -211,6 +219,37 @@ class Course(models.Model):
         if self.ects_credits:
             offered.append(Recognition.ECTS)
         return offered
+
+
+class CourseWithdrawal(models.Model):
+    """A course that left the public catalog: unpublished, deleted, or published under another
+    slug since. Kept for good, so that machines that copied the catalog (OAI-PMH harvesters,
+    whose repository declares deleted records ``persistent``) learn it is gone.
+
+    Why a record of its own rather than a status on ``Course``: a deleted course leaves no row
+    to carry a status, and a slug change leaves the old public identifier behind while the
+    course lives on. The catalog's services write these rows in the transaction of the change
+    (``course_update``, ``course_delete``) and remove one when its slug is public again; the
+    catalog knows nothing of who reads them (the layers above, through its selectors).
+    ``institutions`` and ``disciplines`` are what the course belonged to when it left, so a
+    selective harvest of an institution or a discipline hears of its withdrawal too.
+    """
+
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    code = models.CharField(_("code"), max_length=40)
+    withdrawn_at = models.DateTimeField(_("retiré le"), default=timezone.now)
+    institutions = models.ManyToManyField("institutions.Institution", related_name="+", blank=True)
+    disciplines = models.ManyToManyField(Discipline, related_name="+", blank=True)
+
+    class Meta:
+        verbose_name = _("cours retiré du catalogue")
+        verbose_name_plural = _("cours retirés du catalogue")
+        indexes = [
+            models.Index(fields=["withdrawn_at", "id"], name="catalog_withdrawal_by_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class Pacing(models.TextChoices):

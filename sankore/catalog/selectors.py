@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from sankore.accounts.permissions import AnyUser
-from sankore.catalog.models import Course, CourseRun, Discipline, RunState, featured_run_of
+from sankore.catalog.models import (
+    Course,
+    CourseRun,
+    CourseWithdrawal,
+    Discipline,
+    RunState,
+    featured_run_of,
+)
 from sankore.catalog.permissions import course_queryset_visible_to
 from sankore.catalog.search import (
     CourseSearchResult,
@@ -25,13 +36,20 @@ from sankore.catalog.search_params import CourseSearchParams
 from sankore.institutions.models import Institution
 
 __all__ = [
+    "CourseLinks",
     "CoursePage",
     "CourseSearchResult",
     "catalog_counts",
+    "course_links_of",
     "course_page_get",
+    "course_queryset_public",
     "course_search",
+    "course_withdrawal_links_of",
+    "course_withdrawals",
     "courses_newest",
     "courses_of_institution",
+    "disciplines_with_public_courses",
+    "institutions_with_public_courses",
     "runs_opening_for_enrolment",
 ]
 
@@ -47,6 +65,117 @@ class CoursePage:
 
 def published_runs() -> QuerySet[CourseRun]:
     return CourseRun.objects.filter(is_published=True).order_by("start", "pk")
+
+
+def course_queryset_public() -> QuerySet[Course]:
+    """What the public catalog lists: the courses an anonymous visitor may see.
+
+    The rule is ``course_queryset_visible_to``'s for an anonymous visitor (published courses)
+    written as a plain filter, so that callers paging through it in index order (machines
+    copying the catalog) get a range scan rather than a semi-join; a test holds the two equal.
+    """
+    return Course.objects.filter(is_published=True)
+
+
+@dataclass(frozen=True)
+class Named:
+    slug: str
+    name_fr: str
+    name_en: str = ""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "fr").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_fr
+
+
+@dataclass
+class CourseLinks:
+    """A course's links to institutions, teachers, disciplines and languages, as plain values."""
+
+    owners: list[Named] = field(default_factory=list)
+    partners: list[Named] = field(default_factory=list)
+    teachers: list[str] = field(default_factory=list)
+    disciplines: list[Named] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def course_links_of(
+    *, course_ids: Sequence[int] | QuerySet[Any], full: bool
+) -> dict[int, CourseLinks]:
+    """The links of many courses in one query per link table (``full``: all five, with names;
+    otherwise only the institution and discipline slugs).
+
+    For pages of hundreds of courses, where ``prefetch_related`` spends more time building a
+    manager per course than the database spends answering. ``course_ids`` may be a queryset of
+    ids (a page's own query, run again as a subquery: cheaper than hundreds of parameters).
+    """
+    links: dict[int, CourseLinks] = defaultdict(CourseLinks)
+    if isinstance(course_ids, list | tuple) and not course_ids:
+        return links
+    for relation in ("owners", "partners"):
+        rows = getattr(Course, relation).through.objects.filter(course_id__in=course_ids)
+        if full:
+            for course_id, slug, name in rows.values_list(
+                "course_id", "institution__slug", "institution__name"
+            ):
+                getattr(links[course_id], relation).append(Named(slug=slug, name_fr=name))
+        else:
+            for course_id, slug in rows.values_list("course_id", "institution__slug"):
+                getattr(links[course_id], relation).append(Named(slug=slug, name_fr=""))
+    disciplines = Course.disciplines.through.objects.filter(course_id__in=course_ids)
+    for course_id, slug, name_fr, name_en in disciplines.values_list(
+        "course_id", "discipline__slug", "discipline__name_fr", "discipline__name_en"
+    ):
+        links[course_id].disciplines.append(Named(slug=slug, name_fr=name_fr, name_en=name_en))
+    if full:
+        teachers = Course.teachers.through.objects.filter(course_id__in=course_ids)
+        for course_id, full_name in teachers.values_list("course_id", "teacher__full_name"):
+            links[course_id].teachers.append(full_name)
+        languages = Course.languages.through.objects.filter(course_id__in=course_ids)
+        for course_id, code in languages.values_list("course_id", "language_id"):
+            links[course_id].languages.append(code)
+    return links
+
+
+def course_withdrawal_links_of(*, withdrawal_ids: Sequence[int]) -> dict[int, CourseLinks]:
+    """The institutions and disciplines withdrawn courses had, by slug, one query each."""
+    links = {withdrawal_id: CourseLinks() for withdrawal_id in withdrawal_ids}
+    if not withdrawal_ids:
+        return links
+    institutions = CourseWithdrawal.institutions.through.objects.filter(
+        coursewithdrawal_id__in=withdrawal_ids
+    )
+    for withdrawal_id, slug in institutions.values_list("coursewithdrawal_id", "institution__slug"):
+        links[withdrawal_id].owners.append(Named(slug=slug, name_fr=""))
+    disciplines = CourseWithdrawal.disciplines.through.objects.filter(
+        coursewithdrawal_id__in=withdrawal_ids
+    )
+    for withdrawal_id, slug in disciplines.values_list("coursewithdrawal_id", "discipline__slug"):
+        links[withdrawal_id].disciplines.append(Named(slug=slug, name_fr=""))
+    return links
+
+
+def course_withdrawals() -> QuerySet[CourseWithdrawal]:
+    """Slugs that left the public catalog (unpublished, deleted, renamed), newest last."""
+    return CourseWithdrawal.objects.order_by("withdrawn_at", "pk")
+
+
+def institutions_with_public_courses() -> QuerySet[Institution]:
+    """Institutions owning or partnering at least one course of the public catalog."""
+    public = course_queryset_public()
+    return Institution.objects.filter(
+        Exists(public.filter(owners=OuterRef("pk")))
+        | Exists(public.filter(partners=OuterRef("pk")))
+    ).order_by("slug")
+
+
+def disciplines_with_public_courses() -> QuerySet[Discipline]:
+    """Disciplines given to at least one course of the public catalog."""
+    return Discipline.objects.filter(
+        Exists(course_queryset_public().filter(disciplines=OuterRef("pk")))
+    ).order_by("slug")
 
 
 def course_page_get(

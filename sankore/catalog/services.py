@@ -16,6 +16,7 @@ from sankore.catalog.models import (
     Course,
     CourseRun,
     CourseTeamMember,
+    CourseWithdrawal,
     Discipline,
     Language,
     Teacher,
@@ -102,6 +103,22 @@ def _set_relations(
         course.teachers.set(teachers)
 
 
+def _withdrawal_record(*, course: Course, slug: str) -> None:
+    """Remember that ``slug`` left the public catalog now, with the course's current sets."""
+    withdrawal, _created = CourseWithdrawal.objects.update_or_create(
+        slug=slug, defaults={"code": course.code, "withdrawn_at": timezone.now()}
+    )
+    withdrawal.institutions.set(
+        {*course.owners.values_list("pk", flat=True), *course.partners.values_list("pk", flat=True)}
+    )
+    withdrawal.disciplines.set(course.disciplines.values_list("pk", flat=True))
+
+
+def _withdrawal_forget(*, slug: str) -> None:
+    """``slug`` is public again: it is no longer a withdrawn course."""
+    CourseWithdrawal.objects.filter(slug=slug).delete()
+
+
 @transaction.atomic
 def course_create(
     *,
@@ -144,6 +161,8 @@ def course_create(
         partners=partners,
         teachers=teachers,
     )
+    if course.is_published:
+        _withdrawal_forget(slug=course.slug)
     search_index_update(course_ids=[course.pk])
     return course
 
@@ -161,6 +180,14 @@ def course_update(
     **fields: Any,
 ) -> Course:
     refuse_unknown_fields(fields=fields, allowed=COURSE_EDITABLE_FIELDS, kind="course")
+    # The stored state, not the instance's: a form may already have set the new values on it.
+    before = Course.objects.select_for_update().values("slug", "is_published").get(pk=course.pk)
+    if before["is_published"] and (
+        not fields.get("is_published", course.is_published)
+        or fields.get("slug", course.slug) != before["slug"]
+    ):
+        # Recorded before the relations change: the sets it leaves are those it had.
+        _withdrawal_record(course=course, slug=before["slug"])
     for name, value in fields.items():
         setattr(course, name, value)
     course.updated_at = timezone.now()
@@ -175,6 +202,8 @@ def course_update(
         partners=partners,
         teachers=teachers,
     )
+    if course.is_published:
+        _withdrawal_forget(slug=course.slug)
     search_index_update(course_ids=[course.pk])
     return course
 
@@ -182,6 +211,9 @@ def course_update(
 @transaction.atomic
 def course_delete(*, course: Course) -> None:
     course_id = course.pk
+    before = Course.objects.select_for_update().values("slug", "is_published").get(pk=course_id)
+    if before["is_published"]:
+        _withdrawal_record(course=course, slug=before["slug"])
     course.delete()
     search_index_update(course_ids=[course_id])
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="federation_course_runs_sync",
     ),
     path("api/v1/", api.urls),
+    path("oai", include("sankore.syndication.oai.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
