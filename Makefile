@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), a file's tests kept together on one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test install install-dev messages translations migrate demo serve lint typecheck check bench clean
 
