@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # Not the test process's own: its database, its cache, and the async switch the browser
+    # tests set for their session (in a parallel run they may have run first in this process).
+    own = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean_env = {k: v for k, v in os.environ.items() if k not in own}
     return subprocess.run(  # noqa: S603 — fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
