@@ -94,10 +94,12 @@ class Role(models.TextChoices):
     EXPERT_REVIEWER = "expert_reviewer", _("Expert évaluateur")
     INSTITUTION_STAFF = "institution_staff", _("Personnel d'établissement")
     CAMPUS_STAFF = "campus_staff", _("Personnel de campus numérique")
+    # Who may sign an agreement (convention) in the institution's name.
+    SIGNATORY = "signatory", _("Signataire autorisé")
 
 
 # Roles that only make sense for one institution (or campus).
-SCOPED_ROLES = (Role.INSTITUTION_STAFF, Role.CAMPUS_STAFF)
+SCOPED_ROLES = (Role.INSTITUTION_STAFF, Role.CAMPUS_STAFF, Role.SIGNATORY)
 
 
 class RoleAssignment(models.Model):

@@ -38,6 +38,11 @@ def user_is_institution_staff(*, user: AnyUser, institution_id: int) -> bool:
     return user_has_role(user=user, role=Role.INSTITUTION_STAFF, institution_id=institution_id)
 
 
+def user_is_signatory(*, user: AnyUser, institution_id: int) -> bool:
+    """Whether the user may sign agreements in the institution's name."""
+    return user_has_role(user=user, role=Role.SIGNATORY, institution_id=institution_id)
+
+
 def user_is_campus_staff(*, user: AnyUser, institution_id: int) -> bool:
     return user_has_role(user=user, role=Role.CAMPUS_STAFF, institution_id=institution_id)
 

@@ -25,7 +25,6 @@ import datetime
 import functools
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -35,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sankore.catalog.models import Course, CourseRun, Recognition, RunState
+from sankore.core.text import fold
 
 INDEX_TABLE = "catalog_course_search"
 TEXT_TABLE = "catalog_course_search_text"  # SQLite only
@@ -49,7 +49,6 @@ RECOGNITION_BIT = {Recognition.ATTESTATION: 1, Recognition.CERTIFICATE: 2, Recog
 # --- Words -----------------------------------------------------------------------------------
 
 # Letters that NFKD does not decompose; unaccent maps them the same way.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ð": "d", "ł": "l"})
 _WORD = re.compile(r"[^\W_]+")
 # French function words, without accents (they are compared after folding): they mean nothing
 # to search. It covers PostgreSQL's ``french`` stop words, so both engines drop the same ones.
@@ -63,12 +62,6 @@ STOP_WORDS = frozenset(
     serez seriez serions serons seront ses soi soient sois soit sommes son sont soyez
     soyons suis sur t ta te tes toi ton tu un une vos votre vous y""".split()  # noqa: SIM905
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: « Économie » and « economie » fold to the same text."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def search_words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db import connection
@@ -343,4 +344,20 @@ def runs_opening_for_enrolment(
         .select_related("course")
         .prefetch_related("course__owners")
         .order_by("-enrolment_start", "-pk")[:limit]
+    )
+
+
+def course_from_reference(*, reference: str) -> Course | None:
+    """The course a staff member pasted: its code (« CLOM-0042 »), its slug, or the address
+    of its page (``…/cours/<slug>/``, with or without the host or a query)."""
+    text = reference.strip()
+    if not text:
+        return None
+    path = urlsplit(text).path if "/" in text else text
+    parts = [part for part in path.split("/") if part]
+    if len(parts) >= 2 and parts[-2] == "cours":
+        return Course.objects.filter(slug=parts[-1]).first()
+    return (
+        Course.objects.filter(code__iexact=text).first()
+        or Course.objects.filter(slug=text.lower()).first()
     )

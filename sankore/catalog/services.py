@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -321,6 +321,30 @@ def course_run_update(*, run: CourseRun, **fields: Any) -> CourseRun:
     return run
 
 
+def courses_touch(*, course_ids: Iterable[int]) -> None:
+    """Mark these courses as changed now: their published records (OAI-PMH datestamps,
+    sitemap dates) show the names of their institutions, disciplines and teachers, so a
+    harvester asking for what changed since its last visit must get them again."""
+    ids = sorted(set(course_ids))
+    for start in range(0, len(ids), 500):
+        Course.objects.filter(pk__in=ids[start : start + 500]).update(updated_at=timezone.now())
+
+
+# What a course's published records say of its institutions.
+INSTITUTION_FIELDS_IN_RECORDS = frozenset({"name", "acronym", "country", "website", "logo"})
+
+
+def institution_changed(institution: Institution, fields: frozenset[str]) -> None:
+    """Hook of ``institution_update``: its courses' records changed with its name."""
+    if fields & INSTITUTION_FIELDS_IN_RECORDS:
+        courses_touch(
+            course_ids=[
+                *institution.owned_courses.values_list("pk", flat=True),
+                *institution.partner_courses.values_list("pk", flat=True),
+            ]
+        )
+
+
 @transaction.atomic
 def discipline_create(
     *,
@@ -344,8 +368,10 @@ def discipline_update(*, discipline: Discipline, **fields: Any) -> Discipline:
         setattr(discipline, name, value)
     discipline.full_clean()
     discipline.save()
-    # Discipline names are part of the course search documents.
-    search_index_update(course_ids=list(discipline.courses.values_list("pk", flat=True)))
+    # Discipline names are part of the course search documents and of their records.
+    course_ids = list(discipline.courses.values_list("pk", flat=True))
+    courses_touch(course_ids=course_ids)
+    search_index_update(course_ids=course_ids)
     return discipline
 
 
@@ -385,8 +411,10 @@ def teacher_update(*, teacher: Teacher, **fields: Any) -> Teacher:
         setattr(teacher, name, value)
     teacher.full_clean()
     teacher.save()
-    # Teacher names are part of the course search documents.
-    search_index_update(course_ids=list(teacher.courses.values_list("pk", flat=True)))
+    # Teacher names are part of the course search documents and of their records.
+    course_ids = list(teacher.courses.values_list("pk", flat=True))
+    courses_touch(course_ids=course_ids)
+    search_index_update(course_ids=course_ids)
     return teacher
 
 
@@ -394,6 +422,7 @@ def teacher_update(*, teacher: Teacher, **fields: Any) -> Teacher:
 def teacher_delete(*, teacher: Teacher) -> None:
     course_ids = list(teacher.courses.values_list("pk", flat=True))
     teacher.delete()
+    courses_touch(course_ids=course_ids)
     search_index_update(course_ids=course_ids)
 
 
@@ -402,6 +431,7 @@ def discipline_delete(*, discipline: Discipline) -> None:
     """Delete a discipline (refused by the database while it has sub-disciplines)."""
     course_ids = list(discipline.courses.values_list("pk", flat=True))
     discipline.delete()
+    courses_touch(course_ids=course_ids)
     search_index_update(course_ids=course_ids)
 
 

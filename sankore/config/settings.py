@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "sankore.relays",
     "sankore.syndication",
     "sankore.federation",
+    "sankore.partnerships",
     "sankore.demo",
 ]
 

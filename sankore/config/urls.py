@@ -28,6 +28,7 @@ urlpatterns = [
     path("comptes/", include("sankore.accounts.urls")),
     path("etablissements/", include("sankore.catalog.institution_urls")),
     path("mes-cours/", include("sankore.learning.urls")),
+    path("partenariats/", include("sankore.partnerships.urls")),
     path("apprendre/", include("sankore.learning.player_urls")),
     path(
         "studio/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +28,17 @@ INSTITUTION_EDITABLE_FIELDS = frozenset(
         "is_member",
     }
 )
+
+# The catalog shows institutions' names in what it publishes; it registers here (in its
+# ``ready``) to hear of a change, so that institutions never import the catalog.
+InstitutionChangeHook = Callable[[Institution, frozenset[str]], None]
+_change_hooks: list[InstitutionChangeHook] = []
+
+
+def institution_change_hook_register(hook: InstitutionChangeHook) -> InstitutionChangeHook:
+    if hook not in _change_hooks:
+        _change_hooks.append(hook)
+    return hook
 
 
 def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
@@ -75,4 +87,6 @@ def institution_update(*, institution: Institution, **fields: Any) -> Institutio
     institution.updated_at = timezone.now()
     institution.full_clean()
     institution.save()
+    for hook in _change_hooks:
+        hook(institution, frozenset(fields))
     return institution

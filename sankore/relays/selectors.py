@@ -4,7 +4,6 @@ and the campus's upcoming exam sittings."""
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
 
 from sankore.catalog.models import Course
 from sankore.catalog.selectors import courses_for_cards
@@ -54,20 +53,4 @@ def selection_entries(*, relay: CampusRelay) -> list[RelayCourse]:
     """The staff's view of the selection, unpublished courses included (marked)."""
     return list(
         RelayCourse.objects.filter(relay=relay).select_related("course").order_by("position", "pk")
-    )
-
-
-def course_from_reference(*, reference: str) -> Course | None:
-    """The course a staff member pasted: its code (« CLOM-0042 »), its slug, or the address
-    of its page (``…/cours/<slug>/``, with or without the host or a query)."""
-    text = reference.strip()
-    if not text:
-        return None
-    path = urlsplit(text).path if "/" in text else text
-    parts = [part for part in path.split("/") if part]
-    if len(parts) >= 2 and parts[-2] == "cours":
-        return Course.objects.filter(slug=parts[-1]).first()
-    return (
-        Course.objects.filter(code__iexact=text).first()
-        or Course.objects.filter(slug=text.lower()).first()
     )

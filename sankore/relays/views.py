@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sankore.accounts.models import User
 from sankore.catalog.models import Course
+from sankore.catalog.selectors import course_from_reference
 from sankore.core.errors import ServiceError
 from sankore.institutions.models import Institution
 from sankore.relays import selectors, services
@@ -94,7 +95,7 @@ def course_add(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, gettext("Indiquez le code du cours ou l’adresse de sa page."))
         return redirect("relays:manage", campus.slug)
-    course = selectors.course_from_reference(reference=form.cleaned_data["course"])
+    course = course_from_reference(reference=form.cleaned_data["course"])
     if course is None:
         messages.error(
             request, gettext("Aucun cours du catalogue ne répond à ce code ou à cette adresse.")

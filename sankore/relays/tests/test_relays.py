@@ -107,11 +107,15 @@ def test_the_public_page_shows_the_selection_contacts_and_a_poster(
     courses = [CourseRunFactory(course__title=f"Cours {n}").course for n in range(5)]
     for course in courses:
         services.relay_course_add(relay=relay, course=course, by=staff)
+    services.relay_course_remove(relay=relay, course=courses[2], by=staff)
+    services.relay_course_add(relay=relay, course=courses[2], by=staff, note="Tutorat le jeudi.")
     url = reverse("relays:page", args=[campus.slug])
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         body = client.get(url).content.decode()
     assert [f"Cours {n}" in body for n in range(5)] == [True] * 5
-    assert body.index("Cours 0") < body.index("Cours 4")
+    assert body.index("Cours 0") < body.index("Cours 4") < body.index("Cours 2")
+    assert body.count("Tutorat le jeudi.") == 1
+    assert body.index("Cours 2") < body.index("Tutorat le jeudi.")
     assert "Lundi–vendredi, 8 h – 18 h" in body
     assert 'href="mailto:cnf@cotonou.example"' in body
     assert "Composer la page du campus" not in body
@@ -128,11 +132,13 @@ def test_the_embeddable_list_sets_no_cookie_and_may_be_framed(client: Client) ->
     campus = _campus()
     relay = services.relay_for(campus=campus)
     services.relay_course_add(
-        relay=relay, course=CourseFactory(title="Hydrologie"), by=_staff(campus)
-    )
+        relay=relay, course=CourseFactory(title="Hydrologie"), by=_staff(campus),
+        note="Pour les L2 de géographie.",
+    )  # fmt: skip
     response = client.get(reverse("relays:embed", args=[campus.slug]))
     assert response.status_code == 200
     assert "Hydrologie" in response.content.decode()
+    assert "Pour les L2 de géographie." in response.content.decode()
     assert response.cookies == {}
     assert "X-Frame-Options" not in response
     assert response["Content-Security-Policy"] == "frame-ancestors *"

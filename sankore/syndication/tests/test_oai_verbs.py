@@ -20,6 +20,7 @@ from sankore.catalog.tests.factories import (
     LanguageFactory,
     TeacherFactory,
 )
+from sankore.institutions.services import institution_update
 from sankore.institutions.tests.factories import InstitutionFactory
 from sankore.syndication.tests.conftest import NS, OaiGet, assert_valid, error_codes, texts
 
@@ -264,6 +265,42 @@ def test_selective_harvesting(
 
     if expected:
         assert header_ids(document) == [oai_id(slug) for slug in expected]
+    else:
+        assert error_codes(document) == ["noRecordsMatch"]
+
+
+@pytest.mark.parametrize(
+    ("rename", "expected"),
+    [
+        # The university's new name is in the records of its course and of its partner's.
+        (lambda c: institution_update(institution=c["lyon"], name="Université Lumière Lyon 2"),
+         ["biologie-cellulaire", "droit-environnement"]),
+        (lambda c: services.discipline_update(
+            discipline=c["bio"].disciplines.get(), name_fr="Biologie moléculaire"
+        ), ["biologie-cellulaire"]),
+        (lambda c: services.teacher_update(
+            teacher=c["bio"].teachers.get(), full_name="Awa Ndiaye Diop"
+        ), ["biologie-cellulaire"]),
+        # Its description is not in the records: nothing to harvest again.
+        (lambda c: institution_update(institution=c["lyon"], description="Autre texte."), []),
+    ],
+)  # fmt: skip
+def test_a_renamed_institution_discipline_or_teacher_brings_its_records_back(
+    oai: OaiGet, catalog: dict[str, Any], rename: Any, expected: list[str]
+) -> None:
+    """A harvester asking for what changed since its last visit gets the records that now
+    read the new name."""
+    last_visit = timezone.now().replace(microsecond=0)
+    rename(catalog)
+
+    document = oai(
+        verb="ListIdentifiers",
+        metadataPrefix="oai_dc",
+        **{"from": f"{last_visit:%Y-%m-%dT%H:%M:%SZ}"},
+    )
+
+    if expected:
+        assert sorted(header_ids(document)) == [oai_id(slug) for slug in expected]
     else:
         assert error_codes(document) == ["noRecordsMatch"]
 

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from sankore.partnerships import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("idees/", views.idea_list, name="ideas"),
+    path("idees/nouvelle/", views.idea_create, name="idea_create"),
+    path("idees/<int:pk>/", views.idea_detail, name="idea"),
+    path("etablissements/<slug:slug>/", views.profile_detail, name="profile"),
+    path("etablissements/<slug:slug>/modifier/", views.profile_edit, name="profile_edit"),
+    path("etablissements/<slug:slug>/proposer/", views.propose, name="propose"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/convention/", views.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/signer/", views.sign, name="sign"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]
