@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from sankore.accounts.models import Role, RoleAssignment, User
+from sankore.accounts.models import SCOPED_ROLES, Role, RoleAssignment, User
 from sankore.catalog import services as catalog
 from sankore.catalog.models import Course, CourseRun, Discipline, Language, RunState, Teacher
 from sankore.demo.data.disciplines import DISCIPLINES, LANGUAGES
@@ -141,7 +141,7 @@ def ensure_demo_accounts(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
         if account.role is not None:
-            scoped = account.role in (Role.INSTITUTION_STAFF, Role.CAMPUS_STAFF)
+            scoped = account.role in SCOPED_ROLES
             RoleAssignment.objects.get_or_create(
                 user=user, role=account.role, institution=institution if scoped else None
             )

@@ -200,7 +200,7 @@ def score(
         names = ", ".join(language_names.get(code, code) for code in common_languages)
         reasons.append(
             Reason(
-                _("Enseigne comme vous en %(languages)s") % {"languages": names},
+                _("Langue d’enseignement commune : %(languages)s") % {"languages": names},
                 points(weights.language, language),
             )
         )

@@ -206,6 +206,8 @@ def _party(
 class Candidate:
     institution: Institution
     match: matching.Match
+    # A partnership already under way between the two (then no new proposal is offered).
+    current: Partnership | None = None
 
 
 def match_candidates(
@@ -246,7 +248,22 @@ def match_candidates(
         limit=limit,
     )
     by_id = {candidate.pk: candidate for candidate in pool}
-    return [Candidate(by_id[m.candidate.institution_id], m) for m in matches]
+    shown = [m.candidate.institution_id for m in matches]
+    current: dict[int, Partnership] = {}
+    for partnership in Partnership.objects.filter(
+        Q(proposer=institution, partner_id__in=shown)
+        | Q(partner=institution, proposer_id__in=shown)
+    ).exclude(state__in=[PartnershipState.DECLINED, PartnershipState.CLOSED]):
+        other = (
+            partnership.partner_id
+            if partnership.proposer_id == institution.pk
+            else partnership.proposer_id
+        )
+        current.setdefault(other, partnership)
+    return [
+        Candidate(by_id[m.candidate.institution_id], m, current.get(m.candidate.institution_id))
+        for m in matches
+    ]
 
 
 # --- The programme's dashboard ---------------------------------------------------------------

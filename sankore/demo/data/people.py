@@ -219,6 +219,8 @@ DEMO_PASSWORD = "sankore-demo"  # noqa: S105 — a published demo password, docu
 PROGRAMME_STAFF_EMAIL = "programme@sankore.example"
 TEACHER_EMAIL = "enseignant@sankore.example"
 LEARNER_EMAIL = "apprenant@sankore.example"
+INSTITUTION_STAFF_EMAIL = "etablissement@sankore.example"
+NORTHERN_STAFF_EMAIL = "bordeaux@sankore.example"
 DEMO_TEACHER_NAME = "Nadia Benkirane-Sy"
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -231,12 +233,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         label="équipe du programme (administration)",
     ),
     DemoAccount(
-        "etablissement@sankore.example",
+        INSTITUTION_STAFF_EMAIL,
         "Babacar Ndour",
         "SN",
         Role.INSTITUTION_STAFF,
         institution="ucad",
-        label="personnel d'établissement (UCAD)",
+        label="personnel et signataire (UCAD)",
     ),
     DemoAccount(
         "campus@sankore.example",
@@ -261,6 +263,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         label="enseignante (équipe pédagogique de plusieurs cours)",
     ),
     DemoAccount(LEARNER_EMAIL, "Yacouba Tiendrébéogo", "BF", label="apprenant"),
+    DemoAccount(
+        NORTHERN_STAFF_EMAIL,
+        "Claire Martin-Diallo",
+        "FR",
+        Role.INSTITUTION_STAFF,
+        institution="u-bordeaux",
+        label="personnel et signataire (Université de Bordeaux)",
+    ),
 )
 
 

@@ -49,7 +49,7 @@ def test_a_perfect_complement_scores_the_weights_of_what_it_brings() -> None:
     assert [str(reason.text) for reason in match.reasons] == [
         "Même discipline : Agronomie",
         "Apporte ce que vous cherchez : studio-video, hebergement",
-        "Enseigne comme vous en français",
+        "Langue d’enseignement commune : français",
         "Binôme Nord–Sud : un établissement du Nord et un du Sud",
         "A déjà co-construit 1 cours avec un établissement de votre région (Afrique de l'Ouest)",
     ]

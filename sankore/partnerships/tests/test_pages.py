@@ -215,3 +215,47 @@ def test_a_course_of_the_parties_is_linked_by_its_code() -> None:
         reverse("partnerships:act", args=[partnership.pk, "cours"]), {"course": "ub-agro-01"}
     )
     assert list(partnership.courses.all()) == [course]
+
+
+def _idea_with_candidates(count: int) -> tuple[ProjectIdea, Any]:
+    agronomy = DisciplineFactory(slug="agronomie", name_fr="Agronomie")
+    french = LanguageFactory(code="fr", name_fr="Français")
+    ouaga = southern()
+    author = staff_of(ouaga)
+    for n in range(count):
+        institution = northern(name=f"Université du Nord {n}", slug=f"nord-{n}")
+        services.profile_update(
+            institution=institution, by=staff_of(institution), disciplines=[agronomy],
+            languages=[french], capabilities=["studio-video"],
+        )  # fmt: skip
+        CourseFactory(owners=[institution], partners=[southern(name=f"Sud {n}", slug=f"sud-{n}")])
+    idea = services.idea_create(
+        institution=ouaga, by=author, kind="besoin", title="CLOM", description="Texte",
+        discipline=agronomy, audience="licence", language=french, seeks=["studio-video"],
+        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 2, 1),
+    )  # fmt: skip
+    return idea, author
+
+
+@pytest.mark.parametrize("count", [3, 15])
+def test_the_ranking_costs_the_same_queries_whatever_the_number_of_candidates(
+    count: int, django_assert_max_num_queries: Any
+) -> None:
+    idea, author = _idea_with_candidates(count)
+    client = _client(author)
+    with django_assert_max_num_queries(20):
+        body = client.get(idea.get_absolute_url()).content.decode()
+    assert body.count("Apporte ce que vous cherchez : studio vidéo") == min(count, 10)
+
+
+def test_a_candidate_already_in_a_partnership_with_us_is_not_offered_again() -> None:
+    idea, author = _idea_with_candidates(2)
+    partner = idea.institution.__class__.objects.get(slug="nord-0")
+    services.partnership_propose(
+        proposer=idea.institution, partner=partner, by=author, title="Déjà", message="Bonjour",
+        idea=idea,
+    )  # fmt: skip
+    body = _client(author).get(idea.get_absolute_url()).content.decode()
+    assert "Partenariat déjà en cours" in body
+    assert reverse("partnerships:propose", args=["nord-0"]) not in body
+    assert reverse("partnerships:propose", args=["nord-1"]) in body

@@ -12,6 +12,7 @@ from sankore.demo import builders, scale
 from sankore.demo.courseware import seed_courseware
 from sankore.demo.credentials import seed_credentials
 from sankore.demo.exams import seed_exams
+from sankore.demo.partnerships import seed_partnerships
 from sankore.demo.plan import network_plan
 from sankore.demo.relays import seed_relays
 from sankore.demo.report import demo_account_lines, network_counts
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         credentials_issued = seed_credentials()
         sittings_created = seed_exams()
         relays_seeded = seed_relays()
+        seed_partnerships()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
