@@ -44,6 +44,7 @@ SIGNED_IN_PREFIXES = (
     "/campus/",
     "/apprendre/",
     "/studio/",
+    "/partenariats/",
 )
 COURSE_LINK = re.compile(r'href="(/cours/(?!\?)[^"/?#]+/)')
 INSTITUTION_LINK = re.compile(r'href="(/etablissements/(?!\?)[^"/?#]+/)')
