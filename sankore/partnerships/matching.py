@@ -60,13 +60,21 @@ class DisciplineTree:
 
     parents: Mapping[int, int | None]
     names: Mapping[int, str] = field(default_factory=dict)
+    # Each discipline's top ancestor, worked out once (a ranking asks it thousands of times).
+    roots: Mapping[int, int] = field(init=False, repr=False, compare=False)
 
-    def root(self, discipline: int) -> int:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roots", {d: self._climb(d) for d in self.parents})
+
+    def _climb(self, discipline: int) -> int:
         seen = {discipline}
         while (parent := self.parents.get(discipline)) is not None and parent not in seen:
             seen.add(parent)
             discipline = parent
         return discipline
+
+    def root(self, discipline: int) -> int:
+        return self.roots.get(discipline, discipline)
 
     def closeness(self, a: int, b: int) -> float:
         if a == b:

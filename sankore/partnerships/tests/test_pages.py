@@ -259,3 +259,29 @@ def test_a_candidate_already_in_a_partnership_with_us_is_not_offered_again() -> 
     assert "Partenariat déjà en cours" in body
     assert reverse("partnerships:propose", args=["nord-0"]) not in body
     assert reverse("partnerships:propose", args=["nord-1"]) in body
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_ideas_list_costs_the_same_queries_and_filters(
+    count: int, django_assert_max_num_queries: Any
+) -> None:
+    agronomy = DisciplineFactory(slug="agronomie", name_fr="Agronomie")
+    child = DisciplineFactory(slug="agroecologie", name_fr="Agroécologie", parent=agronomy)
+    law = DisciplineFactory(slug="droit", name_fr="Droit")
+    french = LanguageFactory(code="fr", name_fr="Français")
+    viewer = staff_of(northern())
+    for n in range(count):
+        institution = southern(name=f"Université {n}", slug=f"u-{n}")
+        services.idea_create(
+            institution=institution, by=staff_of(institution), kind="besoin",
+            title=f"Idée {n}", description="Texte", discipline=child if n % 2 else law,
+            audience="licence", language=french,
+            starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 2, 1),
+        )  # fmt: skip
+    client = _client(viewer)
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("partnerships:ideas")).content.decode()
+    assert body.count('class="course-card"') == count
+    # A discipline finds the ideas of its sub-disciplines too.
+    filtered = client.get(reverse("partnerships:ideas"), {"discipline": agronomy.pk})
+    assert filtered.content.decode().count('class="course-card"') == count // 2
