@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sankore.catalog.models import Discipline, Language, Licence
 from sankore.institutions.geography import Region
 from sankore.institutions.models import Institution
-from sankore.partnerships.models import Audience, Capability, IdeaKind
+from sankore.partnerships.models import (
+    Audience,
+    Capability,
+    IdeaKind,
+    MatchWeights,
+    PartnershipState,
+)
+
+if TYPE_CHECKING:
+    from sankore.partnerships.selectors import RegionPairCount
 
 MAX_CONTACTS = 4
 MAX_MILESTONES = 6
@@ -265,3 +277,79 @@ class SignForm(forms.Form):
 
 class CourseLinkForm(forms.Form):
     course = forms.CharField(label=_("Code du cours ou adresse de sa page"), max_length=300)
+
+
+# --- The programme's pages -------------------------------------------------------------------
+
+
+class RegionPairField(forms.ChoiceField):
+    """« europe-ouest:afrique-ouest » (either side may be empty: a region not set). The
+    choices offered are the pairs that have partnerships; any well-formed pair is valid."""
+
+    def valid_value(self, value: Any) -> bool:
+        first, separator, second = str(value).partition(":")
+        known = {"", *Region.values}
+        return bool(separator) and first in known and second in known
+
+
+class ProgrammeFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("État"), choices=[("", _("Tous")), *PartnershipState.choices], required=False
+    )
+    pair = RegionPairField(label=_("Régions (Nord → Sud)"), required=False)
+
+    def __init__(self, *args: Any, pairs: Sequence[RegionPairCount] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pair"].choices = [  # type: ignore[attr-defined]
+            ("", _("Toutes")),
+            *((pair.key, pair.label) for pair in pairs),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's arguments (call once valid)."""
+        state, pair = self.cleaned_data["state"], self.cleaned_data["pair"]
+        first, _sep, second = pair.partition(":")
+        return {"state": state, "pair": (first, second) if pair else None}
+
+
+# What each weight rewards, in plain words (shown under its field).
+WEIGHT_EXPLANATIONS = {
+    "discipline": _(
+        "Compte si le partenaire enseigne la même discipline que vous, ou une discipline "
+        "voisine (la discipline parente, une sous-discipline, une discipline sœur)."
+    ),
+    "capabilities": _(
+        "Compte la part de ce que vous cherchez (studio vidéo, tuteurs, hébergement…) que le "
+        "partenaire peut apporter."
+    ),
+    "language": _("Compte si vous enseignez dans au moins une langue commune."),
+    "north_south": _(
+        "Compte si l'un des deux établissements est du Nord et l'autre du Sud, comme le "
+        "programme le souhaite."
+    ),
+    "past_collaborations": _(
+        "Compte les cours que le partenaire a déjà co-construits avec des établissements de "
+        "votre région (trois cours ou plus comptent pleinement)."
+    ),
+    "load": _(
+        "Se retranche du score : les partenariats que le partenaire mène déjà (cinq ou plus "
+        "retranchent le poids entier), pour ne pas solliciter toujours les mêmes."
+    ),
+}
+
+
+class MatchWeightsForm(forms.Form):
+    """The six weights; the service checks them again (and that one criterion counts)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, explanation in WEIGHT_EXPLANATIONS.items():
+            model_field = MatchWeights._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            self.fields[name] = forms.IntegerField(
+                label=capfirst(model_field.verbose_name),
+                min_value=0,
+                max_value=100,
+                help_text=explanation,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+            )

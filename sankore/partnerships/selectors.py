@@ -5,19 +5,29 @@ dashboard."""
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 
 from sankore.accounts.models import Role, RoleAssignment
 from sankore.accounts.permissions import AnyUser, user_is_programme_staff
 from sankore.catalog.models import Course, Discipline, Language
-from sankore.institutions.geography import Hemisphere, Region
+from sankore.institutions.geography import NORTH_COUNTRIES, Hemisphere, Region
 from sankore.institutions.models import Institution
 from sankore.partnerships import matching
 from sankore.partnerships.models import (
@@ -267,19 +277,48 @@ def match_candidates(
 
 
 # --- The programme's dashboard ---------------------------------------------------------------
+#
+# Counted by the database: a handful of queries whatever the number of partnerships.
+
+DAY = datetime.timedelta(days=1)
+_DURATION = ExpressionWrapper(F("signed_at") - F("proposed_at"), output_field=DurationField())
+
+
+def region_name(code: str) -> str:
+    """The AUF region's name in the reader's language, "" when unknown."""
+    return str(Region(code).label) if code in Region.values else ""
+
+
+def _region_label(code: str) -> str:
+    return region_name(code) or "—"
+
+
+@dataclass(frozen=True)
+class RegionPairCount:
+    """A region pair, the North one first (codes, "" when unknown), and its partnerships."""
+
+    first: str
+    second: str
+    count: int
+
+    @property
+    def key(self) -> str:
+        """The pair as a filter value: « europe-ouest:afrique-ouest »."""
+        return f"{self.first}:{self.second}"
+
+    @property
+    def label(self) -> str:
+        return f"{_region_label(self.first)} → {_region_label(self.second)}"
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    by_state: list[tuple[str, Any, int]]  # (state, label, count)
-    by_region_pair: list[tuple[str, str, int]]  # (North region label, South region label, n)
+    by_state: list[tuple[str, Any, int]]  # (state, label, count), every state in workflow order
+    by_region_pair: list[RegionPairCount]  # most partnerships first
+    total: int
     signed_count: int
     days_to_agreement_median: float | None
     days_to_agreement_max: float | None
-
-
-def _region_label(code: str) -> str:
-    return str(Region(code).label) if code in Region.values else "—"
 
 
 def region_pair(partnership: Partnership) -> tuple[str, str]:
@@ -290,24 +329,81 @@ def region_pair(partnership: Partnership) -> tuple[str, str]:
     return _region_label(one.region), _region_label(other.region)
 
 
+def _pair_side(side: str) -> Case:
+    """``region_pair`` as SQL: one side's region code, the North one first (``"first"``)."""
+    north = sorted(NORTH_COUNTRIES)
+    swapped = ~Q(proposer__country__in=north) & Q(partner__country__in=north)
+    one, other = ("partner", "proposer") if side == "first" else ("proposer", "partner")
+    return Case(
+        When(swapped, then=F(f"{one}__region")),
+        default=F(f"{other}__region"),
+        output_field=CharField(),
+    )
+
+
+def days_to_agreement(partnership: Partnership) -> float | None:
+    """Days from the proposal to the last signature, to a tenth of a day."""
+    if partnership.signed_at is None:
+        return None
+    return round((partnership.signed_at - partnership.proposed_at) / DAY, 1)
+
+
+def programme_partnerships(
+    *, state: str = "", pair: tuple[str, str] | None = None
+) -> QuerySet[Partnership]:
+    """Every partnership, newest first, optionally of one state and one region pair (codes,
+    North first), with its institutions, ``pair_first``/``pair_second`` and
+    ``course_count``."""
+    partnerships = (
+        Partnership.objects.select_related("proposer", "partner")
+        .annotate(pair_first=_pair_side("first"), pair_second=_pair_side("second"))
+        .annotate(course_count=Count("courses", distinct=True))
+    )
+    if state:
+        partnerships = partnerships.filter(state=state)
+    if pair is not None:
+        partnerships = partnerships.filter(pair_first=pair[0], pair_second=pair[1])
+    return partnerships.order_by("-proposed_at", "-pk")
+
+
 def programme_dashboard() -> Dashboard:
-    partnerships = list(Partnership.objects.select_related("proposer", "partner"))
-    states = Counter(p.state for p in partnerships)
-    pairs = Counter(region_pair(p) for p in partnerships)
-    durations = [
-        (p.signed_at - p.proposed_at) / datetime.timedelta(days=1)
-        for p in partnerships
-        if p.signed_at is not None
+    """Partnerships by state and by region pair, and the time to agreement (four queries)."""
+    partnerships = Partnership.objects.order_by()
+    states = dict(
+        partnerships.values_list("state").annotate(count=Count("pk")).values_list("state", "count")
+    )
+    pairs = [
+        RegionPairCount(first or "", second or "", count)
+        for first, second, count in partnerships.annotate(
+            pair_first=_pair_side("first"), pair_second=_pair_side("second")
+        )
+        .values_list("pair_first", "pair_second")
+        .annotate(count=Count("pk"))
+        .values_list("pair_first", "pair_second", "count")
     ]
+    signed = partnerships.filter(signed_at__isnull=False).annotate(duration=_DURATION)
+    figures = signed.aggregate(count=Count("pk"), longest=Max("duration"))
+    n = figures["count"]
+    median: float | None = None
+    if n:
+        # The middle one or two, found by the database: no need to load every duration.
+        middle = signed.order_by("duration", "pk").values_list("duration", flat=True)
+        values = list(middle[(n - 1) // 2 : n // 2 + 1])
+        median = round(sum(value / DAY for value in values) / len(values), 1)
     return Dashboard(
         by_state=[
             (state.value, state.label, states.get(state.value, 0)) for state in PartnershipState
         ],
         by_region_pair=sorted(
-            ((north, south, count) for (north, south), count in pairs.items()),
-            key=lambda row: (-row[2], row[0], row[1]),
+            pairs, key=lambda row: (-row.count, row.label.casefold(), row.first, row.second)
         ),
-        signed_count=len(durations),
-        days_to_agreement_median=round(statistics.median(durations), 1) if durations else None,
-        days_to_agreement_max=round(max(durations), 1) if durations else None,
+        total=sum(states.values()),
+        signed_count=n,
+        days_to_agreement_median=median,
+        days_to_agreement_max=round(figures["longest"] / DAY, 1) if n else None,
     )
+
+
+def match_weights_history(*, limit: int = 50) -> QuerySet[MatchWeights]:
+    """The weights set so far, the one in force first, with who set them."""
+    return MatchWeights.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]

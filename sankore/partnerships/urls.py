@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.partnerships import views
+from sankore.partnerships import programme_views, views
 
 app_name = "partnerships"
 
@@ -15,5 +15,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/convention/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/signer/", views.sign, name="sign"),
+    path("programme/", programme_views.dashboard, name="programme"),
+    path("programme/partenariats.csv", programme_views.partnerships_csv, name="programme_csv"),
+    path("programme/ponderations/", programme_views.weights, name="programme_weights"),
+    path("<int:pk>/convention.pdf", programme_views.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]
