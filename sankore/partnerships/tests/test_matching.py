@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sankore.partnerships.matching import DisciplineTree, Party, Weights, rank, score
@@ -150,6 +150,7 @@ weights = st.builds(
 )  # fmt: skip
 
 
+@settings(deadline=None)  # a slow shared machine must not fail a pure function
 @given(
     seeker=parties, candidate=parties, weights=weights, extra=st.sampled_from(list(TREE.parents))
 )
@@ -160,6 +161,7 @@ def test_a_shared_discipline_never_lowers_the_score(
     assert _score(seeker, richer, weights).score >= _score(seeker, candidate, weights).score
 
 
+@settings(deadline=None)  # a slow shared machine must not fail a pure function
 @given(seeker=parties, candidate=parties, weights=weights, extra=st.sampled_from(CAPABILITIES))
 def test_a_complementary_capability_never_lowers_the_score(
     seeker: Party, candidate: Party, weights: Weights, extra: str
@@ -168,6 +170,7 @@ def test_a_complementary_capability_never_lowers_the_score(
     assert _score(seeker, richer, weights).score >= _score(seeker, candidate, weights).score
 
 
+@settings(deadline=None)  # a slow shared machine must not fail a pure function
 @given(seeker=parties, candidate=parties, weights=weights)
 def test_the_score_stays_between_0_and_100_and_is_deterministic(
     seeker: Party, candidate: Party, weights: Weights
@@ -177,6 +180,7 @@ def test_the_score_stays_between_0_and_100_and_is_deterministic(
     assert _score(seeker, candidate, weights) == first
 
 
+@settings(deadline=None)  # a slow shared machine must not fail a pure function
 @given(seeker=parties, candidates=st.lists(parties, max_size=8), weights=weights)
 def test_the_ranking_is_sorted_and_does_not_depend_on_input_order(
     seeker: Party, candidates: list[Party], weights: Weights
