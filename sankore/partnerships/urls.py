@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.partnerships import views
+from sankore.partnerships import sponsor_views, views
 
 app_name = "partnerships"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/convention/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/signer/", views.sign, name="sign"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
+    # Private partners: contributions and vouchers (programme staff), a learner's voucher.
+    path("soutiens/", sponsor_views.contribution_list, name="sponsors"),
+    path("soutiens/nouveau/", sponsor_views.contribution_create, name="sponsor_create"),
+    path("soutiens/<int:pk>/", sponsor_views.contribution_detail, name="sponsor"),
+    path("soutiens/<int:pk>/bons.csv", sponsor_views.vouchers_csv, name="sponsor_vouchers_csv"),
+    path("bons/", sponsor_views.voucher_redeem, name="voucher_redeem"),
 ]
