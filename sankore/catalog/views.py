@@ -16,6 +16,7 @@ from django_countries.fields import Country
 
 from sankore.catalog import selectors
 from sankore.catalog.models import Discipline, RunState
+from sankore.catalog.page_extensions import course_supporters, institution_supporters
 from sankore.catalog.search_params import (
     CourseSearchParams,
     SearchParamsError,
@@ -143,6 +144,8 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 page.selected_run and page.selected_run.enrolment_start > page.now
             ),
             "RunState": RunState,
+            # « Avec le soutien de »: the sponsors' public contributions (one query).
+            "supporters": course_supporters(course=page.course),
         },
     )
     # The enrol button depends on the time of the request and on the user: never cache it.
@@ -184,11 +187,15 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institution = institution_selectors.institution_get(slug=slug)
+    supports = institution_supporters(institution=institution)
     return render(
         request,
         "catalog/institution_detail.html",
         {
             "institution": institution,
             "courses": selectors.courses_of_institution(institution=institution),
+            # What others bring to its courses and partnerships, and what it brings itself.
+            "supporters": [s for s in supports if s.sponsor_slug != institution.slug],
+            "supports_given": [s for s in supports if s.sponsor_slug == institution.slug],
         },
     )

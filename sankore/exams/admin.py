@@ -164,9 +164,9 @@ class ExamSittingAdmin(ProgrammeStaffAdminMixin, admin.ModelAdmin):
 class ExamRegistrationAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "learner", "sitting", "status", "seat_number", "waiting_position", "paid_at",
-        "receipt_number",
+        "receipt_number", "fee_waiver",
     ]  # fmt: skip
     list_filter = ["status", "centre"]
-    search_fields = ["learner__email", "receipt_number"]
+    search_fields = ["learner__email", "receipt_number", "fee_waiver"]
     list_select_related = ["learner", "sitting__course_run__course", "sitting__centre__institution"]
     raw_id_fields = ["learner", "sitting", "course_run", "centre", "recorded_by", "cancelled_by"]

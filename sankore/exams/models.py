@@ -277,6 +277,9 @@ class ExamRegistration(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A fee another party took on (a sponsor's voucher): its reference, the voucher's code;
+    # such a registration is paid without a receipt of the centre's.
+    fee_waiver = models.CharField(_("droits pris en charge par le bon"), max_length=40, blank=True)
     # Exam day, at the centre's door.
     checked_in_at = models.DateTimeField(_("présent à"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -324,6 +327,10 @@ class ExamRegistration(models.Model):
                 name="exams_seat_number_from_one",
             ),
             models.CheckConstraint(
+                condition=Q(fee_waiver="") | Q(paid_at__isnull=False, receipt_number=""),
+                name="exams_fee_waiver_is_a_payment_without_receipt",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="confirmee") | Q(seat_number__isnull=False),
                 name="exams_confirmed_has_seat",
             ),
@@ -343,6 +350,10 @@ class ExamRegistration(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def is_fee_waived(self) -> bool:
+        return self.paid_at is not None and self.fee_waiver != ""
 
 
 class IncidentKind(models.TextChoices):

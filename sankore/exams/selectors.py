@@ -77,6 +77,21 @@ def registrations_of_learner(*, learner: User) -> QuerySet[ExamRegistration]:
     )
 
 
+def registrations_payable_of_learner(*, learner: User) -> QuerySet[ExamRegistration]:
+    """The learner's confirmed seats whose fee is still to pay (a paying sitting, not paid
+    yet): those a sponsor's voucher may take on."""
+    return (
+        ExamRegistration.objects.filter(
+            learner=learner,
+            status=RegistrationStatus.CONFIRMED,
+            paid_at__isnull=True,
+            sitting__fee_amount__gt=0,
+        )
+        .select_related("sitting__centre__institution", "sitting__course_run__course")
+        .order_by("sitting__starts_at", "pk")
+    )
+
+
 def registration_active(*, learner: User, course_run_id: int) -> ExamRegistration | None:
     return ExamRegistration.objects.filter(
         learner=learner, course_run_id=course_run_id, status__in=ACTIVE_STATUSES

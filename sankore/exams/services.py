@@ -1,4 +1,5 @@
-"""Every write of the exams app: centres, sittings, registrations, cancellations, payments.
+"""Every write of the exams app: centres, sittings, registrations, cancellations, payments
+(at the desk, or waived by a sponsor's voucher).
 
 Seats are guarded by the sitting's row lock (``select_for_update``): each registration and
 each cancellation of a sitting runs one after the other on that row, so counting the
@@ -461,6 +462,39 @@ def registration_payment_record(
         raise ExamError(
             _("Ce numéro de reçu a déjà été enregistré dans ce centre."), code="receipt_taken"
         ) from None
+    return current
+
+
+def registration_fee_waive(
+    *, registration: ExamRegistration, reference: str, now: datetime.datetime | None = None
+) -> ExamRegistration:
+    """The fee taken on by someone else (a sponsor's voucher, whose code is ``reference``):
+    the registration is paid, without a receipt of the centre's. The caller has checked who
+    may waive it; this checks the registration, under its row lock."""
+    moment = timezone.now() if now is None else now
+    reference = reference.strip()
+    reference_max = ExamRegistration._meta.get_field("fee_waiver").max_length or 0
+    if not reference or len(reference) > reference_max:
+        raise ExamError(_("Indiquez la référence de la prise en charge."), code="waiver_reference")
+    with transaction.atomic():
+        current = (
+            ExamRegistration.objects.select_for_update(of=("self",))
+            .select_related("sitting")
+            .get(pk=registration.pk)
+        )
+        if current.status != RegistrationStatus.CONFIRMED:
+            raise ExamError(
+                _("Seule une place confirmée peut être prise en charge."), code="not_confirmed"
+            )
+        if current.sitting.is_free:
+            raise ExamError(_("Cette session d'examen est gratuite."), code="free_sitting")
+        if current.paid_at is not None:
+            raise ExamError(
+                _("Les droits de cette inscription sont déjà réglés."), code="already_paid"
+            )
+        current.paid_at = moment
+        current.fee_waiver = reference
+        current.save(update_fields=["paid_at", "fee_waiver"])
     return current
 
 

@@ -16,6 +16,7 @@ from sankore.core.errors import ServiceError
 from sankore.exams import selectors, services
 from sankore.exams.dashboards import manages_exams
 from sankore.exams.display import centre_zone_label, fee_label
+from sankore.exams.fee_waivers import fee_waiver_link
 from sankore.exams.models import ExamRegistration, RegistrationStatus
 from sankore.exams.permissions import (
     registration_queryset_visible_to,
@@ -139,6 +140,8 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         registration.zone_label = centre_zone_label(  # type: ignore[attr-defined]
             centre=registration.sitting.centre, at=registration.sitting.starts_at
         )
+        # « Utiliser un bon » next to a fee still to pay, when an app offers vouchers.
+        registration.fee_waiver_url = fee_waiver_link(registration=registration)  # type: ignore[attr-defined]
     return render(
         request,
         "exams/my_registrations.html",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.partnerships import programme_views, views
+from sankore.partnerships import programme_views, sponsor_views, views
 
 app_name = "partnerships"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("programme/ponderations/", programme_views.weights, name="programme_weights"),
     path("<int:pk>/convention.pdf", programme_views.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
+    # Private partners: contributions and vouchers (programme staff), a learner's voucher.
+    path("soutiens/", sponsor_views.contribution_list, name="sponsors"),
+    path("soutiens/nouveau/", sponsor_views.contribution_create, name="sponsor_create"),
+    path("soutiens/<int:pk>/", sponsor_views.contribution_detail, name="sponsor"),
+    path("soutiens/<int:pk>/bons.csv", sponsor_views.vouchers_csv, name="sponsor_vouchers_csv"),
+    path("bons/", sponsor_views.voucher_redeem, name="voucher_redeem"),
 ]

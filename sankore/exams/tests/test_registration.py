@@ -40,7 +40,7 @@ def _rows() -> list[tuple[object, ...]]:
     return list(
         ExamRegistration.objects.order_by("pk").values_list(
             "pk", "learner_id", "sitting_id", "status", "seat_number", "waiting_position",
-            "paid_at", "receipt_number",
+            "paid_at", "receipt_number", "fee_waiver",
         )
     )  # fmt: skip
 
@@ -363,3 +363,77 @@ def test_a_waiting_learner_or_a_free_sitting_has_nothing_to_pay() -> None:
         "free_sitting", services.registration_payment_record,
         registration=free_registration, by=staff, receipt_number="R9",
     )  # fmt: skip
+
+
+# --- Fee taken on by someone else (a sponsor's voucher) -------------------------------------
+
+
+def test_a_waived_fee_is_paid_with_its_reference_and_no_receipt() -> None:
+    given = paying_sitting(at=centre())
+    registration = _register(learner_of(given.course_run), given)
+
+    waived = services.registration_fee_waive(
+        registration=registration, reference=" SK-7KQM-3HXP ", now=NOW
+    )
+
+    registration.refresh_from_db()
+    assert (registration.paid_at, registration.fee_waiver, registration.receipt_number) == (
+        NOW, "SK-7KQM-3HXP", "",
+    )  # fmt: skip
+    assert registration.recorded_by is None
+    assert waived.is_fee_waived
+    assert registration.is_paid
+
+
+def test_a_fee_is_waived_once_and_not_after_a_payment_at_the_desk() -> None:
+    given = paying_sitting(at=centre())
+    waived, paid = [_register(learner_of(given.course_run), given) for _ in range(2)]
+    services.registration_fee_waive(registration=waived, reference="SK-7KQM-3HXP", now=NOW)
+    staff = campus_staff(given.centre)
+    services.registration_payment_record(registration=paid, by=staff, receipt_number="R1")
+
+    _refused(
+        "already_paid", services.registration_fee_waive,
+        registration=waived, reference="SK-AAAA-BBBB", now=NOW,
+    )  # fmt: skip
+    _refused(
+        "already_paid", services.registration_fee_waive,
+        registration=paid, reference="SK-AAAA-BBBB", now=NOW,
+    )  # fmt: skip
+    # Nor is a waived fee then paid at the desk.
+    _refused(
+        "already_paid", services.registration_payment_record,
+        registration=waived, by=staff, receipt_number="R2",
+    )  # fmt: skip
+
+
+def test_a_waiting_a_cancelled_or_a_free_registration_has_no_fee_to_waive() -> None:
+    paying = paying_sitting(at=centre(), seats=1)
+    seated = _register(learner_of(paying.course_run), paying)
+    waiting = _register(learner_of(paying.course_run), paying)
+    free = sitting(at=paying.centre, run=CourseRunFactory())
+    free_registration = _register(learner_of(free.course_run), free)
+    services.registration_cancel(registration=seated, by=seated.learner, now=NOW)
+    waiting.refresh_from_db()  # promoted to the freed seat
+    cancelled = seated
+
+    _refused(
+        "not_confirmed", services.registration_fee_waive,
+        registration=cancelled, reference="SK-7KQM-3HXP", now=NOW,
+    )  # fmt: skip
+    _refused(
+        "free_sitting", services.registration_fee_waive,
+        registration=free_registration, reference="SK-7KQM-3HXP", now=NOW,
+    )  # fmt: skip
+    _refused(
+        "waiver_reference", services.registration_fee_waive,
+        registration=waiting, reference="  ", now=NOW,
+    )  # fmt: skip
+
+
+def test_the_database_refuses_a_waiver_with_a_receipt_or_without_payment() -> None:
+    given = paying_sitting(at=centre())
+    registration = _register(learner_of(given.course_run), given)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExamRegistration.objects.filter(pk=registration.pk).update(fee_waiver="SK-7KQM-3HXP")

@@ -1,4 +1,5 @@
-"""Institutions of both hemispheres, their people, and partnerships at any step."""
+"""Institutions of both hemispheres, their people, and partnerships at any step; private
+partners, their sponsored seats and vouchers."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 
 from sankore.accounts.models import Role, RoleAssignment, User
 from sankore.accounts.tests.factories import UserFactory
-from sankore.institutions.models import Institution
+from sankore.institutions.models import Institution, InstitutionKind
 from sankore.institutions.tests.factories import InstitutionFactory
-from sankore.partnerships import services
-from sankore.partnerships.models import Partnership
+from sankore.partnerships import services, sponsors
+from sankore.partnerships.models import ContributionKind, Partnership, SponsorContribution, Voucher
 
 
 def southern(**fields: Any) -> Institution:
@@ -70,3 +71,39 @@ def agreement_terms(partnership: Partnership) -> dict[str, Any]:
             services.BudgetLine("Tutorat", partnership.proposer, "3000"),
         ],
     }
+
+
+# --- Private partners and their vouchers ---------------------------------------------------
+
+
+def programme_person(**fields: Any) -> User:
+    user = UserFactory(**fields)
+    RoleAssignment.objects.create(user=user, role=Role.PROGRAMME_STAFF)
+    return user
+
+
+def company(**fields: Any) -> Institution:
+    values = {
+        "name": "Fondation Orange Sénégal", "kind": InstitutionKind.FOUNDATION, "country": "SN",
+        "region": "afrique-ouest",
+    }  # fmt: skip
+    return InstitutionFactory(**{**values, **fields})
+
+
+def seats_contribution(
+    *, sponsor: Institution | None = None, by: User | None = None, **fields: Any
+) -> SponsorContribution:
+    """Sponsored seats, recorded by programme staff (a new foundation unless given)."""
+    return sponsors.sponsor_contribution_create(
+        by=by or programme_person(), sponsor=sponsor or company(),
+        kind=fields.pop("kind", ContributionKind.SPONSORED_SEATS), **fields,
+    )  # fmt: skip
+
+
+def shared_voucher(*, seats: int = 5, **fields: Any) -> Voucher:
+    """One shared code of ``seats`` seats, for exam fees."""
+    contribution = fields.pop("contribution", None) or seats_contribution()
+    (voucher,) = sponsors.voucher_batch_create(
+        by=programme_person(), contribution=contribution, seats=seats, shared=True, **fields
+    )
+    return voucher
