@@ -204,3 +204,47 @@ def test_a_signatory_only_sees_the_sign_button(browser: Browser, live_server: ob
             assert page.get_by_role("link", name="Signer la convention").count() == expected
         finally:
             page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_programme_and_sponsor_pages_have_no_accessibility_violation(
+    browser: Browser, live_server: object, width: int, language: str
+) -> None:
+    from sankore.partnerships.tests.factories import programme_person, shared_voucher
+
+    base = str(live_server).rstrip("/")
+    people = _network()
+    partnership = services.partnership_propose(
+        proposer=people["ouaga"], partner=people["bordeaux"], by=people["south"],
+        title="CLOM d'agroécologie", message="Bonjour.",
+    )  # fmt: skip
+    services.partnership_accept(partnership=partnership, by=people["north"])
+    services.agreement_save(
+        partnership=partnership, by=people["north"], **agreement_terms(partnership)
+    )
+    voucher = shared_voucher(seats=3)
+    programme_person(email="programme@example.org")
+    User.objects.update(preferred_language=language)
+    pages = {
+        "programme@example.org": [
+            "/partenariats/programme/", "/partenariats/programme/ponderations/",
+            "/partenariats/soutiens/", "/partenariats/soutiens/nouveau/",
+            f"/partenariats/soutiens/{voucher.contribution_id}/",
+        ],
+        "awa@ujkz.example": ["/partenariats/bons/"],
+    }  # fmt: skip
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for email, paths in pages.items():
+        page = _page(browser, base, language, width)
+        try:
+            sign_in(page, base, email)
+            for path in paths:
+                response = page.goto(base + path)
+                assert response is not None
+                assert response.status == 200, path
+                problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
+        finally:
+            page.context.close()
+    assert {path: found for path, found in problems.items() if found} == {}

@@ -6,20 +6,29 @@ UCAD's and Bordeaux's demo staff are also their institutions' signatories."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 
 from sankore.accounts.models import Role, User
 from sankore.accounts.services import role_assign
 from sankore.catalog.models import Course, Discipline, Language
+from sankore.demo.data.courses import FLAGSHIP_CODE
 from sankore.demo.data.people import (
     INSTITUTION_STAFF_EMAIL,
     NORTHERN_STAFF_EMAIL,
     PROGRAMME_STAFF_EMAIL,
 )
 from sankore.institutions.models import Institution
-from sankore.partnerships import services
-from sankore.partnerships.models import Capability, InstitutionProfile, Partnership, ProjectIdea
+from sankore.partnerships import services, sponsors
+from sankore.partnerships.models import (
+    Capability,
+    ContributionKind,
+    InstitutionProfile,
+    Partnership,
+    ProjectIdea,
+    SponsorContribution,
+)
 
 # Capabilities by a stable rule (an institution's id), so that every run seeds the same.
 _CAPABILITY_SETS = (
@@ -86,7 +95,31 @@ def seed_partnerships() -> int:
             _ideas(institutions, programme)
         if not Partnership.objects.exists():
             _partnerships(institutions, programme)
+        if not SponsorContribution.objects.exists():
+            _sponsors(programme)
     return created
+
+
+def _sponsors(programme: User) -> None:
+    """A foundation funds the teacher-training course; a company offers 20 exam seats for it,
+    as one shared voucher code."""
+    flagship = Course.objects.filter(code=FLAGSHIP_CODE, is_published=True).first()
+    foundation = Institution.objects.filter(slug="fondation-sahel-savoirs").first()
+    company = Institution.objects.filter(slug="baobab-numerique").first()
+    if flagship is None or foundation is None or company is None:
+        return
+    sponsors.sponsor_contribution_create(
+        by=programme, sponsor=foundation, kind=ContributionKind.FUNDING, course=flagship,
+        description="Financement des tutorats du cours pour les campus numériques.",
+        amount=Decimal("25000"), currency="EUR",
+    )  # fmt: skip
+    seats = sponsors.sponsor_contribution_create(
+        by=programme, sponsor=company, kind=ContributionKind.SPONSORED_SEATS, course=flagship,
+        description="Vingt places d'examen surveillé offertes aux enseignants du réseau.",
+    )  # fmt: skip
+    sponsors.voucher_batch_create(
+        by=programme, contribution=seats, seats=20, shared=True, course=flagship
+    )
 
 
 _SLUGS = ("ucad", "u-bordeaux", "ujkz", "paris-saclay", "uac", "uliege", "2ie")
@@ -186,7 +219,7 @@ def _officer(institution: Institution, programme: User) -> User:
     ).first()
     if staff is None:
         staff, _created = User.objects.get_or_create(
-            email=f"relations@{institution.slug}.example",
+            email=f"relations-{institution.slug}@sankore.example",
             defaults={"full_name": f"Relations internationales {institution.acronym}".strip()},
         )
         role_assign(

@@ -17,7 +17,15 @@ from sankore.accounts.models import User
 from sankore.core.admin import adopt, cleaned_fields
 from sankore.exams.models import CURRENCY_CHOICES
 from sankore.partnerships import sponsors
-from sankore.partnerships.models import SponsorContribution, Voucher, VoucherRedemption
+from sankore.partnerships.models import (
+    InstitutionProfile,
+    Partnership,
+    PartnershipEvent,
+    ProjectIdea,
+    SponsorContribution,
+    Voucher,
+    VoucherRedemption,
+)
 
 CONTRIBUTION_FIELDS = (
     "sponsor", "kind", "description", "course", "partnership", "amount", "currency", "is_public",
@@ -106,3 +114,39 @@ class VoucherAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[Voucher]):
     @admin.display(description=_("places restantes"))
     def seats_left(self, voucher: Voucher) -> int:
         return voucher.seats_left
+
+
+# The partnerships themselves move only through the workflow's services (journaled): the
+# back office reads them, with their journal, and never edits them.
+
+
+class EventInline(ProgrammeStaffReadOnlyMixin, admin.TabularInline[PartnershipEvent, Partnership]):
+    model = PartnershipEvent
+    fields = ("at", "kind", "from_state", "to_state", "actor", "detail", "ip_address")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[Partnership]):
+    list_display = ("title", "proposer", "partner", "state", "proposed_at", "signed_at")
+    list_filter = ("state",)
+    search_fields = ("title", "proposer__name", "partner__name")
+    list_select_related = ("proposer", "partner")
+    inlines = [EventInline]
+
+
+@admin.register(ProjectIdea)
+class ProjectIdeaAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[ProjectIdea]):
+    list_display = ("title", "institution", "kind", "discipline", "status", "created_at")
+    list_filter = ("kind", "status", "audience")
+    search_fields = ("title", "institution__name")
+    list_select_related = ("institution", "discipline")
+
+
+@admin.register(InstitutionProfile)
+class InstitutionProfileAdmin(ProgrammeStaffReadOnlyMixin, admin.ModelAdmin[InstitutionProfile]):
+    list_display = ("institution", "open_to_partnerships", "updated_at")
+    list_filter = ("open_to_partnerships",)
+    search_fields = ("institution__name",)
+    list_select_related = ("institution",)

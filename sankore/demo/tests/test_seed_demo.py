@@ -156,6 +156,9 @@ def test_demo_accounts_hold_their_roles() -> None:
         (Role.EXPERT_REVIEWER, None),
         (Role.INSTITUTION_STAFF, InstitutionKind.UNIVERSITY),
         (Role.CAMPUS_STAFF, InstitutionKind.CAMPUS),
+        # The partnerships' officers and signatories (a school posts a project idea).
+        (Role.INSTITUTION_STAFF, InstitutionKind.SCHOOL),
+        (Role.SIGNATORY, InstitutionKind.UNIVERSITY),
     }
     learner_runs = Enrolment.objects.filter(user__email=LEARNER_EMAIL, is_active=True)
     assert learner_runs.count() >= 3

@@ -285,3 +285,23 @@ def test_the_ideas_list_costs_the_same_queries_and_filters(
     # A discipline finds the ideas of its sub-disciplines too.
     filtered = client.get(reverse("partnerships:ideas"), {"discipline": agronomy.pk})
     assert filtered.content.decode().count('class="course-card"') == count // 2
+
+
+def test_the_back_office_reads_a_partnership_and_its_journal_without_changing_it() -> None:
+    from sankore.partnerships.tests.factories import programme_person
+
+    partnership, _asking, asked = proposal()
+    services.partnership_decline(partnership=partnership, by=asked, reason="Pas cette année.")
+    client = _client(programme_person())
+    change = reverse("admin:partnerships_partnership_change", args=[partnership.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert "Pas cette année." in page.content.decode()
+    client.post(change, {"title": "Autre", "state": "actif"})
+    partnership.refresh_from_db()
+    assert (partnership.title, partnership.state) == ("CLOM d'agroécologie", "refuse")
+    assert client.get(reverse("admin:partnerships_partnership_changelist")).status_code == 200
+    assert client.get(reverse("admin:partnerships_projectidea_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:partnerships_institutionprofile_changelist")).status_code == 200
+    )
