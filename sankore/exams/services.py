@@ -27,6 +27,7 @@ from sankore.catalog.models import CourseRun
 from sankore.core.errors import ServiceError
 from sankore.courseware.selectors import outline_of, publication_current
 from sankore.credentials.models import Credential, CredentialKind, CredentialStatus
+from sankore.exams.fee_waivers import fee_waiver_released
 from sankore.exams.models import (
     ACTIVE_STATUSES,
     CURRENCY_CHOICES,
@@ -394,6 +395,8 @@ def registration_cancel(
         current.cancelled_at = moment
         current.cancelled_by = by
         current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        # A sponsor's seat taken for this fee goes back to its voucher.
+        fee_waiver_released(registration=current)
         promoted = None
         if freed_seat is not None:
             promoted = (

@@ -579,6 +579,9 @@ class VoucherRedemption(models.Model):
         related_name="voucher_redemption",
     )
     redeemed_at = models.DateTimeField(default=timezone.now)
+    # When the exam registration was cancelled: the seat went back to the voucher (and the
+    # learner may use the code again for another sitting).
+    released_at = models.DateTimeField(_("place rendue le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bon utilisé")
@@ -586,7 +589,9 @@ class VoucherRedemption(models.Model):
         ordering = ["-redeemed_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["voucher", "learner"], name="partnerships_voucher_once_per_learner"
+                fields=["voucher", "learner"],
+                condition=Q(released_at__isnull=True),
+                name="partnerships_voucher_once_per_learner",
             )
         ]
 

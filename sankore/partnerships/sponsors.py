@@ -279,7 +279,9 @@ def voucher_redeem(
         )
     if voucher.course_id is not None and voucher.course_id != current.course_run.course_id:
         raise _refuse(_("Ce bon est réservé à un autre cours."), "other_course")
-    if VoucherRedemption.objects.filter(voucher=voucher, learner_id=learner.pk).exists():
+    if VoucherRedemption.objects.filter(
+        voucher=voucher, learner_id=learner.pk, released_at__isnull=True
+    ).exists():
         raise _refuse(_("Vous avez déjà utilisé ce bon."), "already_redeemed")
     if voucher.redeemed_count >= voucher.seats:
         raise _refuse(_("Toutes les places de ce bon ont déjà été utilisées."), "no_seat_left")
@@ -303,3 +305,21 @@ def voucher_redeem(
     # Under the registration's lock; its refusal (cancelled meanwhile…) undoes the seat taken.
     registration_fee_waive(registration=current, reference=voucher.code, now=moment)
     return redemption
+
+
+def voucher_seat_release(registration: ExamRegistration) -> None:
+    """The exam registration whose fee a voucher took on is cancelled: its seat goes back to
+    the voucher, and the learner may use the code again. Called by the exams (registry
+    ``exams.fee_waivers``) in the cancellation's transaction."""
+    redemption = (
+        VoucherRedemption.objects.select_for_update()
+        .filter(exam_registration=registration, released_at__isnull=True)
+        .first()
+    )
+    if redemption is None:
+        return
+    Voucher.objects.select_for_update().filter(pk=redemption.voucher_id).update(
+        redeemed_count=F("redeemed_count") - 1
+    )
+    redemption.released_at = timezone.now()
+    redemption.save(update_fields=["released_at"])

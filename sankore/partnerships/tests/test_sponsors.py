@@ -294,6 +294,31 @@ def test_the_same_learner_cannot_use_a_code_twice() -> None:
     assert voucher.redeemed_count == 1
 
 
+def test_a_cancelled_registration_gives_its_seat_back_to_the_voucher() -> None:
+    voucher = shared_voucher(seats=1)
+    exam_centre = centre()
+    first = _seated(paying_sitting(at=exam_centre))
+    learner = first.learner
+    redemption = sponsors.voucher_redeem(
+        learner=learner, code=voucher.code, registration=first, now=NOW
+    )
+
+    exams.registration_cancel(registration=first, by=learner, now=NOW)
+
+    voucher.refresh_from_db()
+    redemption.refresh_from_db()
+    assert voucher.redeemed_count == 0
+    assert redemption.released_at is not None
+    # The seat serves again: the same learner, for another sitting.
+    later = paying_sitting(at=exam_centre, run=CourseRunFactory())
+    enrolment_create(user=learner, course_run=later.course_run)
+    again = _seated(later, learner)
+    sponsors.voucher_redeem(learner=learner, code=voucher.code, registration=again, now=NOW)
+    voucher.refresh_from_db()
+    assert voucher.redeemed_count == 1
+    assert voucher.redemptions.filter(released_at__isnull=True).get().exam_registration == again
+
+
 def test_a_code_whose_seats_are_all_used_is_refused() -> None:
     voucher = shared_voucher(seats=2)
     given = paying_sitting(at=centre())
