@@ -42,11 +42,11 @@ from sankore.assessments.models import (
     ScoreSource,
 )
 from sankore.assessments.peer_block import FILE_TYPES, KIND
-from sankore.assessments.peer_files import file_check
 from sankore.assessments.peer_rubric import peer_score, review_total
 from sankore.assessments.services import MAX_TOKEN_LENGTH, PastDueError, grade_refresh
 from sankore.catalog.models import CourseRun
 from sankore.core.errors import ConflictError, NotFoundError, ServiceError
+from sankore.core.uploads import file_check
 from sankore.courseware.models import PublishedBlock, PublishedOutline
 from sankore.courseware.selectors import outline_of, publication_current
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "sankore.syndication",
     "sankore.federation",
     "sankore.partnerships",
+    "sankore.calls",
     "sankore.demo",
 ]
 

@@ -284,7 +284,7 @@ def test_a_file_over_the_limit_is_refused_and_not_kept(settings) -> None:  # typ
 
 
 def test_magic_bytes_accept_real_documents() -> None:
-    from sankore.assessments.peer_files import file_check
+    from sankore.core.uploads import file_check
 
     odt = io.BytesIO()
     with zipfile.ZipFile(odt, "w") as archive:
@@ -684,7 +684,7 @@ def test_rubric_points_have_at_most_two_decimals_as_review_totals_are_kept() -> 
 
 
 def test_an_odt_whose_mimetype_entry_is_huge_is_refused_without_reading_it() -> None:
-    from sankore.assessments.peer_files import file_check
+    from sankore.core.uploads import file_check
 
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
