@@ -29,6 +29,7 @@ urlpatterns = [
     path("etablissements/", include("sankore.catalog.institution_urls")),
     path("mes-cours/", include("sankore.learning.urls")),
     path("partenariats/", include("sankore.partnerships.urls")),
+    path("appels/", include("sankore.calls.urls")),
     path("apprendre/", include("sankore.learning.player_urls")),
     path(
         "studio/",
