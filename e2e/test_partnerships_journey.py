@@ -17,7 +17,7 @@ from e2e.test_accessibility import WCAG_AA, _violations
 from e2e.test_courseware_journey import sign_in
 from sankore.accounts.models import User
 from sankore.catalog.tests.factories import DisciplineFactory, LanguageFactory
-from sankore.partnerships import services
+from sankore.partnerships import agreements, services
 from sankore.partnerships.models import Partnership, PartnershipState
 from sankore.partnerships.tests.factories import (
     agreement_terms,
@@ -107,7 +107,7 @@ def test_a_southern_university_finds_a_partner_and_both_sign(
         expect(north.locator("#state")).to_have_text("accepté")
         # The agreement, drafted here through the service (its form has its own test), then
         # sent for signature from the page.
-        services.agreement_save(
+        agreements.agreement_save(
             partnership=partnership, by=people["north"], **agreement_terms(partnership)
         )
         north.reload()
@@ -151,7 +151,7 @@ def test_partnership_pages_have_no_accessibility_violation(
         message="Bonjour.", idea=idea,
     )  # fmt: skip
     services.partnership_accept(partnership=partnership, by=people["north"])
-    services.agreement_save(
+    agreements.agreement_save(
         partnership=partnership, by=people["north"], **agreement_terms(partnership)
     )
     signed_draft = partnership.pk
@@ -174,7 +174,7 @@ def test_partnership_pages_have_no_accessibility_violation(
             assert response.status == 200, path
             assert page.locator("html").get_attribute("lang") == language
             problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
-        services.agreement_submit(partnership=partnership, by=people["north"])
+        agreements.agreement_submit(partnership=partnership, by=people["north"])
         path = f"/partenariats/{signed_draft}/signer/"
         assert page.goto(base + path).status == 200
         problems[path] = _violations(axe.run(page, options=WCAG_AA).response)
@@ -194,8 +194,8 @@ def test_a_signatory_only_sees_the_sign_button(browser: Browser, live_server: ob
         proposer=ouaga, partner=bordeaux, by=asking, title="Projet", message="Bonjour."
     )
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     for email, expected in (("staff@ujkz.example", 0), ("president@ujkz.example", 1)):
         page = _page(browser, base)
         try:
@@ -220,7 +220,7 @@ def test_programme_and_sponsor_pages_have_no_accessibility_violation(
         title="CLOM d'agroécologie", message="Bonjour.",
     )  # fmt: skip
     services.partnership_accept(partnership=partnership, by=people["north"])
-    services.agreement_save(
+    agreements.agreement_save(
         partnership=partnership, by=people["north"], **agreement_terms(partnership)
     )
     voucher = shared_voucher(seats=3)

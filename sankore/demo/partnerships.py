@@ -20,7 +20,7 @@ from sankore.demo.data.people import (
     PROGRAMME_STAFF_EMAIL,
 )
 from sankore.institutions.models import Institution
-from sankore.partnerships import services, sponsors
+from sankore.partnerships import agreements, services, sponsors
 from sankore.partnerships.models import (
     Capability,
     ContributionKind,
@@ -177,22 +177,22 @@ def _partnerships(institutions: dict[str, Institution], programme: User) -> None
     )  # fmt: skip
     services.partnership_accept(partnership=signed, by=_officer(saclay, programme))
     year = datetime.date.today().year
-    services.agreement_save(
+    agreements.agreement_save(
         partnership=signed, by=_officer(ujkz, programme),
         purpose="Co-construire le CLOM « Numérique éducatif » et le diffuser dans les campus.",
         licence="CC-BY-SA-4.0", starts_on=datetime.date(year, 1, 1),
         ends_on=datetime.date(year + 1, 6, 30), currency="EUR",
         parties=[
-            services.PartyTerms(ujkz, "Porteur", "Experts du contenu, tutorat, examens"),
-            services.PartyTerms(saclay, "Co-producteur", "Ingénierie pédagogique, studio"),
+            agreements.PartyTerms(ujkz, "Porteur", "Experts du contenu, tutorat, examens"),
+            agreements.PartyTerms(saclay, "Co-producteur", "Ingénierie pédagogique, studio"),
         ],
-        milestones=[services.Milestone("Scénarisation", datetime.date(year, 3, 1))],
-        budget_lines=[services.BudgetLine("Tournage", saclay, "18000")],
+        milestones=[agreements.Milestone("Scénarisation", datetime.date(year, 3, 1))],
+        budget_lines=[agreements.BudgetLine("Tournage", saclay, "18000")],
     )  # fmt: skip
-    services.agreement_submit(partnership=signed, by=_officer(ujkz, programme))
+    agreements.agreement_submit(partnership=signed, by=_officer(ujkz, programme))
     for institution in (ujkz, saclay):
         signer = _signatory(institution, programme)
-        services.agreement_sign(
+        agreements.agreement_sign(
             partnership=signed, by=signer, institution=institution,
             signed_name=signer.get_full_name(), signed_function="Vice-président(e)",
         )  # fmt: skip

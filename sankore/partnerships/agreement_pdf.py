@@ -22,13 +22,13 @@ from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 from sankore.exams.pdf import pdf_write
+from sankore.partnerships.agreements import agreement_hash
 from sankore.partnerships.models import (
     Agreement,
     AgreementSignature,
     Partnership,
     PartnershipState,
 )
-from sankore.partnerships.services import agreement_hash
 
 TEMPLATE = "partnerships/pdf/agreement.html"
 STYLESHEET = "partnerships/pdf/agreement.css"

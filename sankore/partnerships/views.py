@@ -23,7 +23,7 @@ from sankore.catalog.models import Course
 from sankore.catalog.selectors import course_from_reference
 from sankore.core.errors import ServiceError
 from sankore.institutions.models import Institution
-from sankore.partnerships import forms, selectors, services
+from sankore.partnerships import agreements, forms, selectors, services
 from sankore.partnerships.models import (
     Agreement,
     IdeaStatus,
@@ -370,13 +370,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 ip_address=ip,
             )
         elif action == "soumettre":
-            services.agreement_submit(partnership=partnership, by=user, ip_address=ip)
+            agreements.agreement_submit(partnership=partnership, by=user, ip_address=ip)
         elif action == "rouvrir":
             reopen_form = forms.ReopenForm(request.POST)
             if not reopen_form.is_valid():
                 messages.error(request, gettext("Dites pourquoi la convention est rouverte."))
                 return redirect(partnership.get_absolute_url())
-            services.agreement_reopen(
+            agreements.agreement_reopen(
                 partnership=partnership,
                 by=user,
                 reason=reopen_form.cleaned_data["reason"],
@@ -470,26 +470,26 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         by_id = {str(party.pk): party for party in parties}
         try:
-            services.agreement_save(
+            agreements.agreement_save(
                 partnership=partnership, by=user, purpose=data["purpose"],
                 licence=data["licence"], ip_terms=data["ip_terms"],
                 starts_on=data["starts_on"], ends_on=data["ends_on"],
                 currency=data["currency"], ip_address=_ip(request),
                 parties=[
-                    services.PartyTerms(
+                    agreements.PartyTerms(
                         partnership.proposer, data["proposer_role"], data["proposer_contributions"]
                     ),
-                    services.PartyTerms(
+                    agreements.PartyTerms(
                         partnership.partner, data["partner_role"], data["partner_contributions"]
                     ),
                 ],
                 milestones=[
-                    services.Milestone(row["title"], row["due_on"])
+                    agreements.Milestone(row["title"], row["due_on"])
                     for row in milestones.cleaned_data
                     if row.get("title")
                 ],
                 budget_lines=[
-                    services.BudgetLine(row["label"], by_id[row["funded_by"]], row["amount"])
+                    agreements.BudgetLine(row["label"], by_id[row["funded_by"]], row["amount"])
                     for row in budget.cleaned_data
                     if row.get("label")
                 ],
@@ -536,11 +536,11 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("signed_pdf")
-        if upload is not None and upload.size > services.MAX_SIGNED_PDF_BYTES:
+        if upload is not None and upload.size > agreements.MAX_SIGNED_PDF_BYTES:
             form.add_error("signed_pdf", gettext("Fichier trop volumineux (10 Mo au plus)."))
         else:
             try:
-                services.agreement_sign(
+                agreements.agreement_sign(
                     partnership=partnership, by=user, institution=data["institution"],
                     signed_name=data["signed_name"], signed_function=data["signed_function"],
                     signed_pdf=upload.read() if upload is not None else None,

@@ -10,7 +10,7 @@ from sankore.accounts.models import Role, RoleAssignment, User
 from sankore.accounts.tests.factories import UserFactory
 from sankore.institutions.models import Institution, InstitutionKind
 from sankore.institutions.tests.factories import InstitutionFactory
-from sankore.partnerships import services, sponsors
+from sankore.partnerships import agreements, services, sponsors
 from sankore.partnerships.models import ContributionKind, Partnership, SponsorContribution, Voucher
 
 
@@ -62,13 +62,13 @@ def agreement_terms(partnership: Partnership) -> dict[str, Any]:
         "starts_on": datetime.date(2027, 1, 1),
         "ends_on": datetime.date(2027, 12, 31),
         "parties": [
-            services.PartyTerms(partnership.proposer, "Porteur", "Experts du contenu, tuteurs"),
-            services.PartyTerms(partnership.partner, "Co-producteur", "Studio vidéo"),
+            agreements.PartyTerms(partnership.proposer, "Porteur", "Experts du contenu, tuteurs"),
+            agreements.PartyTerms(partnership.partner, "Co-producteur", "Studio vidéo"),
         ],
-        "milestones": [services.Milestone("Tournage", datetime.date(2027, 4, 1))],
+        "milestones": [agreements.Milestone("Tournage", datetime.date(2027, 4, 1))],
         "budget_lines": [
-            services.BudgetLine("Tournage", partnership.partner, "12 500,50"),
-            services.BudgetLine("Tutorat", partnership.proposer, "3000"),
+            agreements.BudgetLine("Tournage", partnership.partner, "12 500,50"),
+            agreements.BudgetLine("Tutorat", partnership.proposer, "3000"),
         ],
     }
 

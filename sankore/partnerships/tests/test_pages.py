@@ -14,7 +14,7 @@ from django.urls import reverse
 from sankore.accounts.models import Role, RoleAssignment
 from sankore.accounts.tests.factories import UserFactory
 from sankore.catalog.tests.factories import CourseFactory, DisciplineFactory, LanguageFactory
-from sankore.partnerships import services
+from sankore.partnerships import agreements, services
 from sankore.partnerships.models import (
     Agreement,
     InstitutionProfile,
@@ -119,8 +119,8 @@ def test_the_agreement_form_reports_bad_amounts_and_saves_nothing() -> None:
 def test_signing_through_the_page_records_the_request() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     staff_only = _client(asking).get(reverse("partnerships:sign", args=[partnership.pk]))
     assert staff_only.status_code == 403
     president = signatory_of(partnership.proposer)

@@ -20,7 +20,7 @@ from sankore.accounts.models import Role, RoleAssignment, User
 from sankore.accounts.tests.factories import UserFactory
 from sankore.catalog.tests.factories import CourseFactory, DisciplineFactory
 from sankore.institutions.models import Institution
-from sankore.partnerships import selectors, services
+from sankore.partnerships import agreements, selectors, services
 from sankore.partnerships.models import MatchWeights, Partnership, PartnershipState
 from sankore.partnerships.tests.factories import (
     agreement_terms,
@@ -360,14 +360,14 @@ def test_bad_weights_are_refused_with_a_message_and_nothing_is_saved(
 def _agreement_out_for_signature() -> tuple[Partnership, User]:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     return partnership, asking
 
 
 def _sign(partnership: Partnership, institution: Institution, name: str) -> None:
     person = signatory_of(institution, full_name=name)
-    services.agreement_sign(
+    agreements.agreement_sign(
         partnership=partnership, by=person, institution=institution, signed_name=name,
         signed_function="Présidente",
     )  # fmt: skip
@@ -439,7 +439,7 @@ def test_the_agreement_pdf_is_for_the_parties_and_programme_staff_only() -> None
 def test_a_draft_agreement_prints_as_a_draft_without_signatures() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
 
     response = _client(asked).get(reverse("partnerships:agreement_pdf", args=[partnership.pk]))
 

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from sankore.catalog.tests.factories import CourseFactory
-from sankore.partnerships import services
+from sankore.partnerships import agreements, services
 from sankore.partnerships.models import (
     AgreementSignature,
     EventKind,
@@ -44,11 +44,11 @@ def _journal(partnership: Partnership) -> list[tuple[str, str, str]]:
 
 
 def _signed_and_active(partnership: Partnership, asking: Any) -> tuple[Any, Any]:
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     south, north = signatory_of(partnership.proposer), signatory_of(partnership.partner)
     for person, party in ((south, partnership.proposer), (north, partnership.partner)):
-        services.agreement_sign(
+        agreements.agreement_sign(
             partnership=partnership, by=person, institution=party,
             signed_name=person.get_full_name(), signed_function="Président", ip_address="10.0.0.9",
         )  # fmt: skip
@@ -103,7 +103,7 @@ def test_the_whole_life_of_a_partnership(django_capture_on_commit_callbacks: Any
 def test_the_budget_reads_french_amounts_and_refuses_negative_ones() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    agreement = services.agreement_save(
+    agreement = agreements.agreement_save(
         partnership=partnership, by=asking, **agreement_terms(partnership)
     )
     assert list(agreement.budget_lines.values_list("amount", flat=True)) == [
@@ -112,9 +112,9 @@ def test_the_budget_reads_french_amounts_and_refuses_negative_ones() -> None:
 
     for bad in ("-5", "1e12", "NaN", "douze"):
         terms = agreement_terms(partnership)
-        terms["budget_lines"] = [services.BudgetLine("Tournage", partnership.partner, bad)]
+        terms["budget_lines"] = [agreements.BudgetLine("Tournage", partnership.partner, bad)]
         with pytest.raises(PartnershipError) as refused:
-            services.agreement_save(partnership=partnership, by=asking, **terms)
+            agreements.agreement_save(partnership=partnership, by=asking, **terms)
         assert refused.value.code == "bad_amount"
     agreement.refresh_from_db()
     assert agreement.budget_lines.count() == 2
@@ -135,12 +135,12 @@ def test_the_budget_reads_french_amounts_and_refuses_negative_ones() -> None:
 def test_illegal_transitions_are_refused_and_change_nothing(state: str, action: str) -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
     Partnership.objects.filter(pk=partnership.pk).update(state=state)
     partnership.refresh_from_db()
     before = PartnershipEvent.objects.count()
     calls = {
-        "submit": lambda: services.agreement_submit(partnership=partnership, by=asking),
+        "submit": lambda: agreements.agreement_submit(partnership=partnership, by=asking),
         "accept": lambda: services.partnership_accept(partnership=partnership, by=asked),
         "decline": lambda: services.partnership_decline(partnership=partnership, by=asked),
         "close": lambda: services.partnership_close(partnership=partnership, by=asking),
@@ -177,12 +177,12 @@ def test_outsiders_cannot_write_on_the_thread() -> None:
 def test_only_an_authorised_signatory_of_the_party_signs() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     other_signatory = signatory_of(partnership.partner)
     for person, party in ((asking, partnership.proposer), (other_signatory, partnership.proposer)):
         with pytest.raises(PartnershipError) as refused:
-            services.agreement_sign(
+            agreements.agreement_sign(
                 partnership=partnership, by=person, institution=party,
                 signed_name="X", signed_function="Y",
             )  # fmt: skip
@@ -193,25 +193,25 @@ def test_only_an_authorised_signatory_of_the_party_signs() -> None:
 def test_a_party_signs_a_version_once_and_a_reopened_agreement_needs_new_signatures() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     south = signatory_of(partnership.proposer)
     sign = {
         "partnership": partnership, "by": south, "institution": partnership.proposer,
         "signed_name": "Awa Traoré", "signed_function": "Présidente",
     }  # fmt: skip
-    services.agreement_sign(**sign)  # type: ignore[arg-type]
+    agreements.agreement_sign(**sign)  # type: ignore[arg-type]
     with pytest.raises(PartnershipError) as refused:
-        services.agreement_sign(**sign)  # type: ignore[arg-type]
+        agreements.agreement_sign(**sign)  # type: ignore[arg-type]
     assert refused.value.code == "already_signed"
 
-    services.agreement_reopen(partnership=partnership, by=asked, reason="Budget à revoir.")
+    agreements.agreement_reopen(partnership=partnership, by=asked, reason="Budget à revoir.")
     terms = agreement_terms(partnership)
-    terms["budget_lines"] = [services.BudgetLine("Tournage", partnership.partner, "15000")]
-    services.agreement_save(partnership=partnership, by=asked, **terms)
-    agreement = services.agreement_submit(partnership=partnership, by=asked)
+    terms["budget_lines"] = [agreements.BudgetLine("Tournage", partnership.partner, "15000")]
+    agreements.agreement_save(partnership=partnership, by=asked, **terms)
+    agreement = agreements.agreement_submit(partnership=partnership, by=asked)
     assert agreement.version == 2
-    services.agreement_sign(**sign)  # type: ignore[arg-type]
+    agreements.agreement_sign(**sign)  # type: ignore[arg-type]
     partnership.refresh_from_db()
     # The proposer signed both versions; the partner none: not active yet.
     assert partnership.state == State.DRAFTED
@@ -223,19 +223,19 @@ def test_a_party_signs_a_version_once_and_a_reopened_agreement_needs_new_signatu
 def test_a_signed_pdf_is_checked_by_its_content() -> None:
     partnership, asking, asked = proposal()
     services.partnership_accept(partnership=partnership, by=asked)
-    services.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
-    services.agreement_submit(partnership=partnership, by=asking)
+    agreements.agreement_save(partnership=partnership, by=asking, **agreement_terms(partnership))
+    agreements.agreement_submit(partnership=partnership, by=asking)
     south = signatory_of(partnership.proposer)
     arguments = {
         "partnership": partnership, "by": south, "institution": partnership.proposer,
         "signed_name": "Awa Traoré", "signed_function": "Présidente",
     }  # fmt: skip
     with pytest.raises(PartnershipError) as refused:
-        services.agreement_sign(signed_pdf=b"MZ\x90\x00 not a pdf", **arguments)  # type: ignore[arg-type]
+        agreements.agreement_sign(signed_pdf=b"MZ\x90\x00 not a pdf", **arguments)  # type: ignore[arg-type]
     assert refused.value.code == "not_pdf"
     assert AgreementSignature.objects.count() == 0
     pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-    signature = services.agreement_sign(signed_pdf=pdf, **arguments)  # type: ignore[arg-type]
+    signature = agreements.agreement_sign(signed_pdf=pdf, **arguments)  # type: ignore[arg-type]
     assert signature.method == "pdf"
     assert signature.signed_file.read() == pdf
 
@@ -278,5 +278,5 @@ def test_dates_are_checked() -> None:
     terms = agreement_terms(partnership)
     terms["ends_on"] = datetime.date(2026, 1, 1)
     with pytest.raises(PartnershipError) as refused:
-        services.agreement_save(partnership=partnership, by=asking, **terms)
+        agreements.agreement_save(partnership=partnership, by=asking, **terms)
     assert refused.value.code == "bad_dates"
