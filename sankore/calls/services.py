@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -45,6 +45,7 @@ from sankore.calls.models import (
     SectionKind,
 )
 from sankore.core.errors import ServiceError
+from sankore.core.numbers import number_parse
 from sankore.core.uploads import file_check
 from sankore.institutions.geography import Hemisphere
 from sankore.institutions.models import Institution
@@ -235,6 +236,17 @@ def _lead_staff_only(*, by: User, lead: Institution) -> None:
         )
 
 
+def _locked_for_lead(application: Application, by: User) -> Application:
+    """The application under its row lock, once ``by`` is known to be of its lead's staff."""
+    current = (
+        Application.objects.select_for_update()
+        .select_related("call", "lead")
+        .get(pk=application.pk)
+    )
+    _lead_staff_only(by=by, lead=current.lead)
+    return current
+
+
 def _still_a_draft(application: Application, moment: datetime.datetime) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise _refuse(_("Cette candidature n'est plus un brouillon."), "not_a_draft")
@@ -269,13 +281,10 @@ def application_create(
 
 
 def _amount(value: Decimal | str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace("\u202f", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise _refuse(
-            _("Montant illisible : %(value)s.") % {"value": value}, "bad_amount"
-        ) from None
-    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+    amount = number_parse(str(value))
+    if amount is None:
+        raise _refuse(_("Montant illisible : %(value)s.") % {"value": value}, "bad_amount")
+    if amount < 0 or amount >= MAX_AMOUNT:
         raise _refuse(
             _("Un montant demandé est positif et inférieur à dix milliards."), "bad_amount"
         )
@@ -304,12 +313,7 @@ def application_save(
     """Save a draft (the page saves it as it is typed). ``revision`` is the one the page
     loaded: a save from an older tab is refused rather than overwriting newer text."""
     moment = timezone.now() if now is None else now
-    current = (
-        Application.objects.select_for_update()
-        .select_related("call", "lead")
-        .get(pk=application.pk)
-    )
-    _lead_staff_only(by=by, lead=current.lead)
+    current = _locked_for_lead(application, by)
     _still_a_draft(current, moment)
     if revision != current.revision:
         raise _refuse(
@@ -364,12 +368,7 @@ def application_partner_add(
     now: datetime.datetime | None = None,
 ) -> ApplicationPartner:  # fmt: skip
     moment = timezone.now() if now is None else now
-    current = (
-        Application.objects.select_for_update()
-        .select_related("call", "lead")
-        .get(pk=application.pk)
-    )
-    _lead_staff_only(by=by, lead=current.lead)
+    current = _locked_for_lead(application, by)
     _still_a_draft(current, moment)
     if institution.pk == current.lead_id:
         raise _refuse(_("Le porteur n'est pas son propre partenaire."), "self_partner")
@@ -425,12 +424,7 @@ def attachment_add(
     """A file for one of the dossier's attachment sections, checked by its content (not only
     its name) and its size; it replaces the section's previous file."""
     moment = timezone.now() if now is None else now
-    current = (
-        Application.objects.select_for_update()
-        .select_related("call", "lead")
-        .get(pk=application.pk)
-    )
-    _lead_staff_only(by=by, lead=current.lead)
+    current = _locked_for_lead(application, by)
     _still_a_draft(current, moment)
     section = current.call.sections.filter(key=section_key, kind=SectionKind.ATTACHMENT).first()
     if section is None:
@@ -492,12 +486,7 @@ def application_submit(
     """Submit before the deadline. ``now`` is read twice: when the request starts (a quick
     refusal) and once everything is checked, just before the commit: a submission whose
     request ends after the closing instant is refused and leaves the draft as it was."""
-    current = (
-        Application.objects.select_for_update()
-        .select_related("call", "lead")
-        .get(pk=application.pk)
-    )
-    _lead_staff_only(by=by, lead=current.lead)
+    current = _locked_for_lead(application, by)
     _still_a_draft(current, now())
     missing = missing_parts(application=current)
     if missing:
@@ -536,12 +525,7 @@ def application_withdraw(
 ) -> Application:
     """The lead withdraws its application (draft or submitted) until the call closes."""
     moment = timezone.now() if now is None else now
-    current = (
-        Application.objects.select_for_update()
-        .select_related("call", "lead")
-        .get(pk=application.pk)
-    )
-    _lead_staff_only(by=by, lead=current.lead)
+    current = _locked_for_lead(application, by)
     if current.status == ApplicationStatus.WITHDRAWN:
         raise _refuse(_("Cette candidature est déjà retirée."), "already_withdrawn")
     if moment >= current.call.closes_at:

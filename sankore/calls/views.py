@@ -19,8 +19,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sankore.accounts.models import Role, User
-from sankore.accounts.permissions import user_is_programme_staff
+from sankore.accounts.models import User
+from sankore.accounts.permissions import (
+    institution_ids_of_institution_staff,
+    user_is_programme_staff,
+)
 from sankore.calls import services
 from sankore.calls.models import (
     Application,
@@ -41,9 +44,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _staffed(user: User) -> Any:
-    return Institution.objects.filter(
-        role_assignments__user=user, role_assignments__role=Role.INSTITUTION_STAFF
-    ).distinct()
+    return Institution.objects.filter(pk__in=institution_ids_of_institution_staff(user=user))
 
 
 @require_safe

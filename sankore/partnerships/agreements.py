@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from sankore.accounts.models import User
 from sankore.accounts.permissions import user_is_signatory
 from sankore.catalog.models import Licence
+from sankore.core.numbers import number_parse
 from sankore.institutions.models import Institution
 from sankore.partnerships.models import (
     Agreement,
@@ -67,13 +68,10 @@ class BudgetLine:
 
 
 def _amount(value: Decimal | str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace("\u202f", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise _refuse(
-            _("Montant illisible : %(value)s.") % {"value": value}, "bad_amount"
-        ) from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+    amount = number_parse(str(value))
+    if amount is None:
+        raise _refuse(_("Montant illisible : %(value)s.") % {"value": value}, "bad_amount")
+    if amount < 0 or amount >= Decimal("1e10"):
         raise _refuse(
             _("Un montant est positif et inférieur à dix milliards : %(value)s.")
             % {"value": value},
