@@ -74,7 +74,10 @@ def test_the_email_link_asks_for_confirmation_then_confirms_and_logs_in(client: 
 
     assert page.status_code == 200
     assert "<h1>Confirmer votre adresse électronique</h1>" in page.content.decode()
-    assert f'action="{path}"' in page.content.decode()
+    # The form posts to this address's confirmation link. Its key is signed with the current
+    # second, so the page's may differ from the mail's by its timestamp: compare what names
+    # the address (before the first colon), not the second it was signed in.
+    assert f'action="{path.split(":", 1)[0]}:' in page.content.decode()
     assert EmailAddress.objects.get().verified is False  # a GET (a mail scanner) changes nothing
 
     response = client.post(path)
