@@ -69,6 +69,10 @@ class Call(models.Model):
     disagreement_threshold = models.PositiveSmallIntegerField(
         _("seuil de désaccord entre experts (points sur 100)"), default=15
     )
+    # Each reviewer's scores mapped onto the call's mean and spread before ranking.
+    normalise_scores = models.BooleanField(_("normaliser les notes par expert"), default=False)
+    # When staff made the results public (the public page lists the selected projects).
+    results_published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -239,6 +243,11 @@ class Application(models.Model):
         on_delete=models.PROTECT, related_name="call_applications",
     )  # fmt: skip
     title = models.CharField(_("titre du projet"), max_length=200)
+    # What the project is about, for the reviewers' expertise and language.
+    disciplines = models.ManyToManyField(
+        "catalog.Discipline", verbose_name=_("disciplines"), blank=True, related_name="+"
+    )
+    language = models.CharField(_("langue du projet"), max_length=12, default="fr")
     # The texts of the dossier, by section key (autosaved while a draft).
     answers = models.JSONField(default=dict, blank=True)
     tier = models.ForeignKey(
@@ -367,3 +376,262 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.action}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewers: the programme's pool of experts, a call's panel, conflicts, bids, assignments.
+
+
+class Expert(models.Model):
+    """A member of the programme's pool of expert reviewers, whatever the call."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_expert"
+    )
+    # None for an independent expert, attached to no institution.
+    institution = models.ForeignKey(
+        "institutions.Institution", verbose_name=_("établissement"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="call_experts",
+    )  # fmt: skip
+    disciplines = models.ManyToManyField(
+        "catalog.Discipline", verbose_name=_("disciplines"), blank=True, related_name="+"
+    )
+    regions = models.JSONField(_("régions connues"), default=list, blank=True)  # Region values
+    languages = models.JSONField(_("langues de travail"), default=list, blank=True)  # codes
+    # Links the expert declared once for all calls (former employer, joint projects…):
+    # every application of these institutions is a conflict.
+    linked_institutions = models.ManyToManyField(
+        "institutions.Institution", verbose_name=_("liens déclarés"), blank=True,
+        related_name="+",
+    )  # fmt: skip
+    max_load = models.PositiveSmallIntegerField(
+        _("candidatures au plus par appel"), default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )  # fmt: skip
+    active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("vivier d'experts")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+
+class CallReviewer(models.Model):
+    """An expert of the pool on a call's panel, with the load they accepted for it."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="reviewers")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="panels")
+    max_load = models.PositiveSmallIntegerField(
+        _("candidatures au plus"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expert de l'appel")
+        verbose_name_plural = _("experts de l'appel")
+        ordering = ["call_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "expert"], name="calls_reviewer_once_per_call"),
+            models.CheckConstraint(
+                condition=Q(max_load__gte=1), name="calls_reviewer_load_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.expert_id}"
+
+
+class ConflictDeclaration(models.Model):
+    """A conflict of interest a reviewer declared on an application of a call."""
+
+    reviewer = models.ForeignKey(CallReviewer, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("nature du lien"), max_length=300)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflit d'intérêts déclaré")
+        verbose_name_plural = _("conflits d'intérêts déclarés")
+        ordering = ["reviewer_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "application"], name="calls_conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} ✕ {self.application_id}"
+
+
+class BidValue(models.TextChoices):
+    YES = "oui", _("oui, volontiers")
+    MAYBE = "peut-etre", _("peut-être")
+    NO = "non", _("plutôt non")
+
+
+class Bid(models.Model):
+    """What a reviewer would like to review (« oui », « peut-être », « non »)."""
+
+    reviewer = models.ForeignKey(CallReviewer, on_delete=models.CASCADE, related_name="bids")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    value = models.CharField(max_length=10, choices=BidValue.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("souhait d'expertise")
+        verbose_name_plural = _("souhaits d'expertise")
+        ordering = ["reviewer_id", "application_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "application"], name="calls_bid_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} → {self.application_id}: {self.value}"
+
+
+class AssignmentState(models.TextChoices):
+    PROPOSED = "proposee", _("proposée")
+    CONFIRMED = "validee", _("validée")
+    REMOVED = "retiree", _("retirée")
+
+
+class ReviewAssignment(models.Model):
+    """Who reviews which application. A proposal is replaced when staff propose again; pairs
+    staff added by hand or validated are kept; removed pairs are never proposed again."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(CallReviewer, on_delete=models.CASCADE, related_name="assignments")
+    state = models.CharField(
+        max_length=10, choices=AssignmentState.choices, default=AssignmentState.PROPOSED
+    )
+    manual = models.BooleanField(_("ajoutée à la main"), default=False)
+    affinity = models.SmallIntegerField(default=0)  # « non » bids make it negative
+    reasons = models.JSONField(default=list, blank=True)  # [[text, points], …] in French
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        ordering = ["application_id", "reviewer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="calls_assignment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} → {self.application_id} ({self.state})"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "brouillon", _("en cours")
+    SUBMITTED = "soumise", _("remise")
+
+
+class Review(models.Model):
+    """A reviewer's evaluation of one application: a score per criterion of the grid, a
+    comment the applicant will read (anonymously) and one for the committee only."""
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="review"
+    )
+    scores = models.JSONField(default=dict, blank=True)  # criterion key → integer score
+    comment_to_applicant = models.TextField(
+        _("commentaire pour le candidat"), max_length=5000, blank=True
+    )
+    comment_to_committee = models.TextField(
+        _("commentaire confidentiel pour le comité"), max_length=5000, blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        ordering = ["assignment_id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} ({self.status})"
+
+
+class ReviewReminder(models.Model):
+    """A reminder sent about a review not yet handed in: one per assignment and delay, so
+    the periodic job may run as often as it likes."""
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "days_before"], name="calls_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} J-{self.days_before}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The committee's decisions.
+
+
+class DecisionValue(models.TextChoices):
+    SELECTED = "retenu", _("retenu")
+    WAITING_LIST = "liste-attente", _("liste d'attente")
+    NOT_SELECTED = "non-retenu", _("non retenu")
+
+
+class Decision(models.Model):
+    """The committee's decision on an application, with its motivation; the applicant hears
+    of it (with the anonymised reviews) when staff notify the call's results."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision"
+    )
+    value = models.CharField(_("décision"), max_length=14, choices=DecisionValue.choices)
+    motivation = models.TextField(_("motivation"), max_length=5000)
+    granted_amount = models.DecimalField(
+        _("montant accordé"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )  # fmt: skip
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    # What carries a selected project, then what it produced.
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", verbose_name=_("partenariat porteur"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="call_decisions",
+    )  # fmt: skip
+    course = models.ForeignKey(
+        "catalog.Course", verbose_name=_("cours produit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="call_decisions",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["application_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="calls_decision_amount_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.value}"

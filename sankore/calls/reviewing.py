@@ -1,0 +1,563 @@
+"""Writes of a call's peer review: the pool of experts and the call's panel, conflicts of
+interest (computed and declared), bids, the assignment staff propose and adjust, the reviews
+themselves and the reminders before the review deadline.
+
+A reviewer never reaches an application they are conflicted with: the conflict rule lives in
+one place (``assignment.conflict``, through ``conflicts_for``), asked by the bids, by staff's
+manual additions, by the proposal and by every page a reviewer opens. Bidding and assignment
+start when the call has closed (the applications are final then); reviews are handed in
+until the end of the review period.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from sankore.accounts.models import Role, User
+from sankore.accounts.services import role_assign
+from sankore.calls import assignment as algorithm
+from sankore.calls.models import (
+    REGION_VALUES,
+    Application,
+    ApplicationStatus,
+    AssignmentState,
+    Bid,
+    BidValue,
+    Call,
+    CallReviewer,
+    ConflictDeclaration,
+    Criterion,
+    Expert,
+    Review,
+    ReviewAssignment,
+    ReviewReminder,
+    ReviewStatus,
+)
+from sankore.calls.services import CallError, _log, _programme_only, _refuse
+from sankore.catalog.models import Discipline
+from sankore.institutions.models import Institution
+
+# Reminders go this many days before the end of the review period.
+REMINDER_DAYS: tuple[int, ...] = (7, 2)
+
+
+# --- The pool and the panel (programme staff) ------------------------------------------------
+
+
+@transaction.atomic
+def expert_save(
+    *,
+    user: User,
+    by: User,
+    institution: Institution | None,
+    disciplines: Iterable[Discipline] = (),
+    regions: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    linked_institutions: Iterable[Institution] = (),
+    max_load: int = 8,
+    active: bool = True,
+) -> Expert:
+    """Put a person in the pool of experts (or update them); they get the expert role."""
+    _programme_only(by)
+    unknown = sorted(set(regions) - REGION_VALUES)
+    if unknown:
+        raise _refuse(_("Région inconnue : %(value)s.") % {"value": ", ".join(unknown)}, "region")
+    if not 1 <= max_load <= 60:
+        raise _refuse(_("La charge maximale va de 1 à 60 candidatures."), "max_load")
+    expert, _created = Expert.objects.select_for_update().get_or_create(
+        user=user, defaults={"institution": institution}
+    )
+    expert.institution = institution
+    expert.regions = sorted(set(regions))
+    expert.languages = sorted({code.strip().lower() for code in languages if code.strip()})
+    expert.max_load = max_load
+    expert.active = active
+    expert.save()
+    expert.disciplines.set(list(disciplines))
+    expert.linked_institutions.set(list(linked_institutions))
+    role_assign(user=user, role=Role.EXPERT_REVIEWER, granted_by=by)
+    return expert
+
+
+@transaction.atomic
+def call_reviewer_add(
+    *, call: Call, expert: Expert, by: User, max_load: int | None = None
+) -> CallReviewer:
+    """Put an expert of the pool on the call's panel."""
+    _programme_only(by)
+    if not expert.active:
+        raise _refuse(_("Cet expert n'est plus actif dans le vivier."), "expert_inactive")
+    load = expert.max_load if max_load is None else max_load
+    if not 1 <= load <= 60:
+        raise _refuse(_("La charge maximale va de 1 à 60 candidatures."), "max_load")
+    try:
+        with transaction.atomic():
+            reviewer = CallReviewer.objects.create(call=call, expert=expert, max_load=load)
+    except IntegrityError:
+        raise _refuse(
+            _("Cet expert fait déjà partie du comité de l'appel."), "already_on_panel"
+        ) from None
+    _log(call=call, action="reviewer_added", actor=by, reviewer=reviewer.pk, max_load=load)
+    return reviewer
+
+
+# --- Conflicts of interest -------------------------------------------------------------------
+
+
+def _algorithm_application(application: Application) -> algorithm.Application:
+    return algorithm.Application(
+        id=application.pk,
+        lead_institution_id=application.lead_id,
+        partner_institution_ids=frozenset(
+            partner.institution_id for partner in application.partners.all()
+        ),
+        disciplines=frozenset(d.pk for d in application.disciplines.all()),
+        region=application.lead.region,
+        language=application.language,
+    )
+
+
+def _algorithm_reviewer(
+    reviewer: CallReviewer, declared: Iterable[int] = (), load: int | None = None
+) -> algorithm.Reviewer:
+    expert = reviewer.expert
+    return algorithm.Reviewer(
+        id=reviewer.pk,
+        max_load=reviewer.max_load if load is None else load,
+        institution_id=expert.institution_id,
+        disciplines=frozenset(d.pk for d in expert.disciplines.all()),
+        regions=frozenset(expert.regions),
+        languages=frozenset(expert.languages),
+        conflict_application_ids=frozenset(declared),
+        conflict_institution_ids=frozenset(i.pk for i in expert.linked_institutions.all()),
+    )
+
+
+def _applications_of(call: Call) -> list[Application]:
+    return list(
+        Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        .select_related("lead")
+        .prefetch_related("partners", "disciplines")
+        .order_by("pk")
+    )
+
+
+def _reviewers_of(call: Call) -> list[CallReviewer]:
+    return list(
+        CallReviewer.objects.filter(call=call)
+        .select_related("expert__user")
+        .prefetch_related("expert__disciplines", "expert__linked_institutions")
+        .order_by("pk")
+    )
+
+
+def conflicts_for(*, reviewer: CallReviewer) -> dict[int, StrOrPromise]:
+    """The submitted applications of the call this reviewer may never see, with why."""
+    current = _reviewers_of(reviewer.call)
+    me = next(r for r in current if r.pk == reviewer.pk)
+    declared = set(
+        ConflictDeclaration.objects.filter(reviewer=me).values_list("application_id", flat=True)
+    )
+    expert = _algorithm_reviewer(me, declared)
+    found: dict[int, StrOrPromise] = {}
+    for application in _applications_of(reviewer.call):
+        reason = algorithm.conflict(_algorithm_application(application), expert)
+        if reason is not None:
+            found[application.pk] = reason
+    return found
+
+
+def _conflict_of(reviewer: CallReviewer, application: Application) -> StrOrPromise | None:
+    declared = ConflictDeclaration.objects.filter(
+        reviewer=reviewer, application=application
+    ).values_list("application_id", flat=True)
+    return algorithm.conflict(
+        _algorithm_application(application), _algorithm_reviewer(reviewer, declared)
+    )
+
+
+def _after_closing(call: Call, now: datetime.datetime) -> None:
+    if now < call.closes_at:
+        raise _refuse(
+            _("Les candidatures ne sont pas closes : l'expertise commence à la clôture."),
+            "call_not_closed",
+        )
+
+
+def _reviewer_of_user(reviewer: CallReviewer, by: User) -> None:
+    if reviewer.expert.user_id != by.pk:
+        raise _refuse(_("Cette page est celle d'un autre expert."), "not_allowed")
+
+
+@transaction.atomic
+def conflict_declare(
+    *, reviewer: CallReviewer, application: Application, reason: str, by: User
+) -> ConflictDeclaration:
+    """The reviewer declares a link with an application: they never see it again, their bid
+    on it goes, and an assignment to it not yet reviewed is removed (staff see the gap)."""
+    _reviewer_of_user(reviewer, by)
+    if application.call_id != reviewer.call_id:
+        raise _refuse(_("Cette candidature n'est pas de cet appel."), "wrong_call")
+    reason = reason.strip()
+    if not reason:
+        raise _refuse(_("Décrivez le lien en quelques mots."), "reason_required")
+    if len(reason) > 300:
+        raise _refuse(_("300 caractères au plus."), "reason_too_long")
+    declaration, created = ConflictDeclaration.objects.get_or_create(
+        reviewer=reviewer, application=application, defaults={"reason": reason}
+    )
+    if not created:
+        return declaration
+    Bid.objects.filter(reviewer=reviewer, application=application).delete()
+    removed = (
+        ReviewAssignment.objects.filter(reviewer=reviewer, application=application)
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .exclude(state=AssignmentState.REMOVED)
+        .update(state=AssignmentState.REMOVED)
+    )
+    _log(call=reviewer.call, application=application, action="conflict_declared", actor=by,
+         reviewer=reviewer.pk, assignment_removed=bool(removed))  # fmt: skip
+    return declaration
+
+
+# --- Bids (reviewers) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bid_set(
+    *,
+    reviewer: CallReviewer,
+    application: Application,
+    value: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Bid:
+    _reviewer_of_user(reviewer, by)
+    _after_closing(reviewer.call, timezone.now() if now is None else now)
+    if value not in BidValue.values:
+        raise _refuse(_("Choisissez oui, peut-être ou non."), "bid_value")
+    if application.call_id != reviewer.call_id or application.status != ApplicationStatus.SUBMITTED:
+        raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
+    if _conflict_of(reviewer, application) is not None:
+        raise _refuse(_("Vous êtes en conflit d'intérêts avec cette candidature."), "conflict")
+    bid, _created = Bid.objects.update_or_create(
+        reviewer=reviewer, application=application,
+        defaults={"value": value, "updated_at": timezone.now()},
+    )  # fmt: skip
+    return bid
+
+
+# --- Assignment (programme staff) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    proposed: int  # pairs written by this proposal
+    kept: int  # pairs validated or added by hand, kept as they were
+    shortfalls: tuple[algorithm.Shortfall, ...]
+    total_affinity: int
+
+
+def _load_algorithm_inputs(
+    call: Call,
+) -> tuple[
+    list[algorithm.Application], list[algorithm.Reviewer], dict[tuple[int, int], str]
+]:  # fmt: skip
+    declared: dict[int, set[int]] = {}
+    for reviewer_id, application_id in ConflictDeclaration.objects.filter(
+        reviewer__call=call
+    ).values_list("reviewer_id", "application_id"):
+        declared.setdefault(reviewer_id, set()).add(application_id)
+    applications = [_algorithm_application(a) for a in _applications_of(call)]
+    reviewers = [
+        _algorithm_reviewer(r, declared.get(r.pk, ()))
+        for r in _reviewers_of(call)
+        if r.expert.active
+    ]
+    bids = {
+        (reviewer_id, application_id): value
+        for reviewer_id, application_id, value in Bid.objects.filter(
+            reviewer__call=call
+        ).values_list("reviewer_id", "application_id", "value")
+    }
+    return applications, reviewers, bids
+
+
+@transaction.atomic
+def assignment_propose(
+    *, call: Call, by: User, now: datetime.datetime | None = None
+) -> ProposalSummary:
+    """Propose who reviews what: the earlier proposal is replaced; validated pairs and pairs
+    added by hand stay and count in the loads; removed pairs are never proposed again."""
+    _programme_only(by)
+    _after_closing(call, timezone.now() if now is None else now)
+    Call.objects.select_for_update().get(pk=call.pk)  # one proposal at a time per call
+    ReviewAssignment.objects.filter(
+        application__call=call, state=AssignmentState.PROPOSED, manual=False
+    ).delete()
+    current = list(
+        ReviewAssignment.objects.filter(application__call=call).values_list(
+            "reviewer_id", "application_id", "state"
+        )
+    )
+    fixed = [(r, a) for r, a, state in current if state != AssignmentState.REMOVED]
+    removed = [(r, a) for r, a, state in current if state == AssignmentState.REMOVED]
+    applications, reviewers, bids = _load_algorithm_inputs(call)
+    proposal = algorithm.propose(
+        applications=applications, reviewers=reviewers, bids=bids,
+        per_application=call.reviewers_per_application, fixed=fixed, removed=removed,
+    )  # fmt: skip
+    new = [
+        ReviewAssignment(
+            application_id=pair.application_id,
+            reviewer_id=pair.reviewer_id,
+            affinity=pair.affinity,
+            reasons=[[str(reason.text), reason.points] for reason in pair.reasons],
+            assigned_by=by,
+        )
+        for pair in proposal.pairs
+        if not pair.fixed
+    ]
+    ReviewAssignment.objects.bulk_create(new, batch_size=500)
+    _log(call=call, action="assignment_proposed", actor=by, proposed=len(new),
+         kept=len(fixed), short=len(proposal.shortfalls))  # fmt: skip
+    return ProposalSummary(
+        proposed=len(new), kept=len(fixed), shortfalls=proposal.shortfalls,
+        total_affinity=proposal.total_affinity,
+    )  # fmt: skip
+
+
+def _active_load(reviewer: CallReviewer) -> int:
+    return (
+        ReviewAssignment.objects.filter(reviewer=reviewer)
+        .exclude(state=AssignmentState.REMOVED)
+        .count()
+    )
+
+
+@transaction.atomic
+def assignment_add(
+    *, application: Application, reviewer: CallReviewer, by: User
+) -> ReviewAssignment:
+    """Staff add a pair by hand: never a conflicted one, never beyond the reviewer's load."""
+    _programme_only(by)
+    reviewer = CallReviewer.objects.select_for_update().select_related("expert").get(pk=reviewer.pk)
+    if application.call_id != reviewer.call_id or application.status != ApplicationStatus.SUBMITTED:
+        raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
+    reason = _conflict_of(reviewer, application)
+    if reason is not None:
+        raise _refuse(_("Affectation impossible : %(reason)s.") % {"reason": reason}, "conflict")
+    existing = ReviewAssignment.objects.filter(reviewer=reviewer, application=application).first()
+    if existing is not None and existing.state != AssignmentState.REMOVED:
+        raise _refuse(_("Cet expert évalue déjà cette candidature."), "already_assigned")
+    if _active_load(reviewer) >= reviewer.max_load:
+        raise _refuse(
+            _("Cet expert a déjà %(load)s candidatures, sa charge maximale.")
+            % {"load": reviewer.max_load},
+            "load_exceeded",
+        )
+    if existing is None:
+        existing = ReviewAssignment(application=application, reviewer=reviewer)
+    existing.state = AssignmentState.PROPOSED
+    existing.manual = True
+    existing.affinity = 0
+    existing.reasons = [[str(_("Ajoutée par l'équipe du programme")), 0]]
+    existing.assigned_by = by
+    existing.assigned_at = timezone.now()
+    existing.save()
+    _log(call=reviewer.call, application=application, action="assignment_added", actor=by,
+         reviewer=reviewer.pk)  # fmt: skip
+    return existing
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: ReviewAssignment, by: User) -> ReviewAssignment:
+    """Staff take a pair out; it will not be proposed again. A review handed in stays."""
+    _programme_only(by)
+    current = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if Review.objects.filter(assignment=current, status=ReviewStatus.SUBMITTED).exists():
+        raise _refuse(_("L'évaluation est remise : l'affectation reste."), "review_submitted")
+    if current.state == AssignmentState.REMOVED:
+        return current
+    current.state = AssignmentState.REMOVED
+    current.save(update_fields=["state"])
+    _log(call=assignment.reviewer.call, application=assignment.application,
+         action="assignment_removed", actor=by, reviewer=current.reviewer_id)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def assignment_confirm(*, call: Call, by: User) -> int:
+    """Staff validate the proposed pairs: the reviewers are told by e-mail what to review."""
+    _programme_only(by)
+    pairs = ReviewAssignment.objects.select_for_update().filter(
+        application__call=call, state=AssignmentState.PROPOSED
+    )
+    reviewer_ids = sorted(set(pairs.values_list("reviewer_id", flat=True)))
+    count = pairs.update(state=AssignmentState.CONFIRMED)
+    _log(call=call, action="assignment_confirmed", actor=by, pairs=count)
+    if reviewer_ids:
+        from sankore.calls.review_notifications import reviewers_notify_task
+
+        transaction.on_commit(lambda: reviewers_notify_task.enqueue(call.pk, reviewer_ids))
+    return count
+
+
+# --- Reviews (reviewers) ---------------------------------------------------------------------
+
+
+def _scores_check(
+    criteria: Sequence[Criterion], scores: Mapping[str, Any], *, complete: bool
+) -> dict[str, int]:
+    by_key = {criterion.key: criterion for criterion in criteria}
+    unknown = sorted(set(scores) - set(by_key))
+    if unknown:
+        raise _refuse(_("Critère inconnu : %(key)s.") % {"key": ", ".join(unknown)}, "criterion")
+    clean: dict[str, int] = {}
+    for key, raw in scores.items():
+        if raw in (None, ""):
+            continue
+        criterion = by_key[key]
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise _refuse(
+                _("« %(title)s » : une note entière est attendue.") % {"title": criterion.title},
+                "score_not_integer",
+            ) from None
+        if not 0 <= value <= criterion.scale_max:
+            raise _refuse(
+                _("« %(title)s » : la note va de 0 à %(max)s.")
+                % {"title": criterion.title, "max": criterion.scale_max},
+                "score_out_of_scale",
+            )
+        clean[key] = value
+    if complete:
+        missing = [c.title for c in criteria if c.key not in clean]
+        if missing:
+            raise _refuse(
+                _("Notez chaque critère avant de remettre l'évaluation : %(missing)s.")
+                % {"missing": ", ".join(missing)},
+                "scores_incomplete",
+            )
+    return clean
+
+
+@transaction.atomic
+def review_save(
+    *,
+    assignment: ReviewAssignment,
+    by: User,
+    scores: Mapping[str, Any],
+    comment_to_applicant: str,
+    comment_to_committee: str,
+    submit: bool = False,
+    now: datetime.datetime | None = None,
+) -> Review:
+    """Save the reviewer's evaluation (a draft, or handed in with ``submit``: then final)."""
+    moment = timezone.now() if now is None else now
+    current = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("reviewer__expert", "reviewer__call", "application")
+        .get(pk=assignment.pk)
+    )
+    _reviewer_of_user(current.reviewer, by)
+    if current.state != AssignmentState.CONFIRMED:
+        raise _refuse(_("Cette affectation n'est pas (ou plus) active."), "not_assigned")
+    call = current.reviewer.call
+    _after_closing(call, moment)
+    if moment >= call.review_ends_at:
+        raise _refuse(_("La période d'évaluation est terminée."), "review_period_over")
+    if len(comment_to_applicant) > 5000 or len(comment_to_committee) > 5000:
+        raise _refuse(_("5 000 caractères au plus par commentaire."), "comment_too_long")
+    review, _created = Review.objects.get_or_create(assignment=current)
+    if review.status == ReviewStatus.SUBMITTED:
+        raise _refuse(_("L'évaluation est déjà remise."), "already_submitted")
+    criteria = list(call.criteria.order_by("position", "pk"))
+    review.scores = _scores_check(criteria, scores, complete=submit)
+    review.comment_to_applicant = comment_to_applicant.strip()
+    review.comment_to_committee = comment_to_committee.strip()
+    if submit and not review.comment_to_applicant:
+        raise _refuse(
+            _("Écrivez un commentaire pour le candidat avant de remettre l'évaluation."),
+            "comment_required",
+        )
+    review.updated_at = moment
+    if submit:
+        review.status = ReviewStatus.SUBMITTED
+        review.submitted_at = moment
+    review.save()
+    if submit:
+        _log(call=call, application=current.application, action="review_submitted",
+             actor=by, reviewer=current.reviewer_id)  # fmt: skip
+    return review
+
+
+# --- Reminders (cron) ------------------------------------------------------------------------
+
+
+def reviews_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind every reviewer whose review is not handed in, 7 then 2 days before the end of
+    the review period; each reminder once (a unique row), however often this runs."""
+    from sankore.calls.review_notifications import review_reminder_send
+
+    moment = timezone.now() if now is None else now
+    sent = 0
+    pending = (
+        ReviewAssignment.objects.filter(
+            state=AssignmentState.CONFIRMED,
+            reviewer__call__review_ends_at__gt=moment,
+            reviewer__call__review_ends_at__lte=moment
+            + datetime.timedelta(days=max(REMINDER_DAYS)),
+        )
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .select_related("reviewer__call", "reviewer__expert__user", "application")
+        .order_by("pk")
+    )
+    for assignment in pending:
+        left = assignment.reviewer.call.review_ends_at - moment
+        due = [days for days in REMINDER_DAYS if left <= datetime.timedelta(days=days)]
+        if not due:
+            continue
+        # The nearest delay reached: a reviewer first met at 1 day left gets one reminder.
+        days = min(due)
+        try:
+            with transaction.atomic():
+                ReviewReminder.objects.create(assignment=assignment, days_before=days)
+        except IntegrityError:
+            continue
+        review_reminder_send(assignment=assignment, left=left)
+        sent += 1
+    return sent
+
+
+def review_visible_to(*, user: User, assignment: ReviewAssignment) -> bool:
+    """Whether ``user`` is the reviewer of this assignment (and it is active)."""
+    return assignment.reviewer.expert.user_id == user.pk and assignment.state == (
+        AssignmentState.CONFIRMED
+    )
+
+
+__all__ = [
+    "CallError",
+    "ProposalSummary",
+    "assignment_add",
+    "assignment_confirm",
+    "assignment_propose",
+    "assignment_remove",
+    "bid_set",
+    "call_reviewer_add",
+    "conflict_declare",
+    "conflicts_for",
+    "expert_save",
+    "review_save",
+    "reviews_remind",
+]
