@@ -516,6 +516,13 @@ def application_submit(
         )
     Application.objects.filter(pk=current.pk).update(submitted_at=moment)
     current.submitted_at = moment
+    # Imported here, as the partnerships do: the tasks stay out of the services' import graph,
+    # so a task that one day calls a service makes no import cycle.
+    from sankore.calls.tasks import application_acknowledge_task
+
+    pk = current.pk
+    # Once committed only: a submission rolled back must not be acknowledged.
+    transaction.on_commit(lambda: application_acknowledge_task.enqueue(pk))
     return current
 
 

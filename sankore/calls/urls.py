@@ -9,6 +9,7 @@ urlpatterns = [
     path("mes-candidatures/", views.my_applications, name="mine"),
     path("candidatures/<int:pk>/", views.application_detail, name="application"),
     path("candidatures/<int:pk>/enregistrer/", views.application_save, name="application_save"),
+    path("candidatures/<int:pk>/accuse.pdf", views.receipt_download, name="application_receipt"),
     path("candidatures/<int:pk>/<slug:action>/", views.application_act, name="application_act"),
     path("expertise/", review_views.reviewer_home, name="reviewer_home"),
     path("evaluations/<int:pk>/", review_views.review_form, name="review"),

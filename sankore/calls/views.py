@@ -1,7 +1,8 @@
 """The calls' pages: the public list and page of a call (its deadline in the call's time
 zone, in UTC and in the reader's own), and an application's page for its lead institution
-(the dossier saved as it is typed, partners, files, eligibility, submission) and for its
-partners (who confirm). Everyone else gets a 404 for an application."""
+(the dossier saved as it is typed, partners, files, eligibility, submission, the receipt as
+PDF once submitted) and for its partners (who confirm). Everyone else gets a 404 for an
+application."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sankore.accounts.models import User
@@ -34,6 +36,7 @@ from sankore.calls.models import (
     PartnerStatus,
     SectionKind,
 )
+from sankore.calls.receipts import receipt_filename, receipt_pdf
 from sankore.core.errors import ServiceError
 from sankore.institutions.models import Institution
 
@@ -138,6 +141,13 @@ def _visible_application(
     return application, is_lead, partner_rows
 
 
+def _may_read_receipt(request: HttpRequest, application: Application, is_lead: bool) -> bool:
+    # The lead's own document, and the programme's (partners read the page, not the receipt).
+    return application.status == ApplicationStatus.SUBMITTED and (
+        is_lead or user_is_programme_staff(user=_user(request))
+    )
+
+
 @require_safe
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,12 +174,27 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": services.missing_parts(application=application),
             "tiers": call.tiers.all(), "strands": call.strands.all(),
             "zone": call.time_zone, "SectionKind": SectionKind,
+            "can_read_receipt": _may_read_receipt(request, application, is_lead),
             "partner_choices": (
                 Institution.objects.exclude(pk=application.lead_id).order_by("name")
                 if editable else []
             ),
         },
     )  # fmt: skip
+
+
+@require_safe
+@login_required
+@never_cache  # the lead's own document: no copy kept on the way
+def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
+    application, is_lead, _rows = _visible_application(request, pk)
+    if not _may_read_receipt(request, application, is_lead):
+        raise Http404
+    response = HttpResponse(receipt_pdf(application=application), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{receipt_filename(application=application)}"'
+    )
+    return response
 
 
 @require_POST
