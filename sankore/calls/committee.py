@@ -102,7 +102,7 @@ def results_publish(*, call: Call, by: User, now: datetime.datetime | None = Non
     current.results_published_at = moment
     current.save(update_fields=["results_published_at"])
     _log(call=current, action="results_published", actor=by, notified=notified)
-    from sankore.calls.review_notifications import decisions_notify_task
+    from sankore.calls.tasks import decisions_notify_task
 
     transaction.on_commit(lambda: decisions_notify_task.enqueue(current.pk))
     return notified

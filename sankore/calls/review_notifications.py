@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django_tasks import task
 
 from sankore.accounts.language import supported_language
 from sankore.accounts.models import Role, User
@@ -59,11 +58,6 @@ def reviewers_notify(*, call_id: int, reviewer_ids: list[int]) -> int:
             body = render_to_string("calls/email/reviewer_assigned.txt", context)
         mails.append((subject, body, None, [person.email]))
     return send_mass_mail(mails) if mails else 0
-
-
-@task()
-def reviewers_notify_task(call_id: int, reviewer_ids: list[int]) -> int:
-    return reviewers_notify(call_id=call_id, reviewer_ids=reviewer_ids)
 
 
 def review_reminder_send(*, assignment: ReviewAssignment, left: datetime.timedelta) -> int:
@@ -125,8 +119,3 @@ def decisions_notify(*, call_id: int) -> int:
                 body = render_to_string("calls/email/decision.txt", context)
             mails.append((subject, body, None, [person.email]))
     return send_mass_mail(mails) if mails else 0
-
-
-@task()
-def decisions_notify_task(call_id: int) -> int:
-    return decisions_notify(call_id=call_id)

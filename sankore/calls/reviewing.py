@@ -405,7 +405,7 @@ def assignment_confirm(*, call: Call, by: User) -> int:
     count = pairs.update(state=AssignmentState.CONFIRMED)
     _log(call=call, action="assignment_confirmed", actor=by, pairs=count)
     if reviewer_ids:
-        from sankore.calls.review_notifications import reviewers_notify_task
+        from sankore.calls.tasks import reviewers_notify_task
 
         transaction.on_commit(lambda: reviewers_notify_task.enqueue(call.pk, reviewer_ids))
     return count
