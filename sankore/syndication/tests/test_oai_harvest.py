@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
+from django.db import transaction
 from django.test import Client
 from lxml import etree
 from sickle import Sickle
@@ -47,8 +49,21 @@ class ClientSickle(Sickle):
         return response
 
 
+@pytest.fixture(scope="module")
+def _module_catalog(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The catalog is built once for the module, in a transaction rolled back at its end;
+    each test runs in a savepoint inside it, so what a test changes does not leak."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_large_catalog()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def large_catalog() -> dict[str, Any]:
+def large_catalog(_module_catalog: dict[str, Any], db: None) -> dict[str, Any]:
+    return _module_catalog
+
+
+def _build_large_catalog() -> dict[str, Any]:
     """250 public courses over 5 institutions and 4 disciplines; 10 unpublished since,
     5 deleted, 5 drafts never public."""
     fr = LanguageFactory(code="fr")
