@@ -44,6 +44,7 @@ from sankore.calls.models import (
     PartnerStatus,
     SectionKind,
 )
+from sankore.catalog.models import Discipline, Language
 from sankore.core.errors import ServiceError
 from sankore.core.numbers import number_parse
 from sankore.core.uploads import file_check
@@ -308,10 +309,13 @@ def application_save(
     requested_amount: Decimal | str | None = None,
     tier_id: int | None = None,
     strand_id: int | None = None,
+    discipline_ids: Sequence[int] | None = None,
+    language: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Saved:
     """Save a draft (the page saves it as it is typed). ``revision`` is the one the page
-    loaded: a save from an older tab is refused rather than overwriting newer text."""
+    loaded: a save from an older tab is refused rather than overwriting newer text. The
+    disciplines and the language are what the reviewers' expertise is matched on."""
     moment = timezone.now() if now is None else now
     current = _locked_for_lead(application, by)
     _still_a_draft(current, moment)
@@ -349,6 +353,17 @@ def application_save(
         if strand is None:
             raise _refuse(_("Volet inconnu."), "bad_strand")
         current.strand = strand
+    if language is not None:
+        if not Language.objects.filter(code=language).exists():
+            raise _refuse(_("Langue inconnue."), "bad_language")
+        current.language = language
+    if discipline_ids is not None:
+        chosen = list(Discipline.objects.filter(pk__in=list(discipline_ids)))
+        if len(chosen) != len(set(discipline_ids)):
+            raise _refuse(_("Discipline inconnue."), "bad_discipline")
+        if len(chosen) > 5:
+            raise _refuse(_("Cinq disciplines au plus."), "too_many_disciplines")
+        current.disciplines.set(chosen)
     if current.tier is not None and current.requested_amount > current.tier.max_amount:
         raise _refuse(
             _("Le palier « %(tier)s » finance au plus %(max)s.")

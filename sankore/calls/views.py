@@ -37,6 +37,7 @@ from sankore.calls.models import (
     SectionKind,
 )
 from sankore.calls.receipts import receipt_filename, receipt_pdf
+from sankore.catalog.models import Discipline, Language
 from sankore.core.errors import ServiceError
 from sankore.institutions.models import Institution
 
@@ -174,6 +175,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": services.missing_parts(application=application),
             "tiers": call.tiers.all(), "strands": call.strands.all(),
             "zone": call.time_zone, "SectionKind": SectionKind,
+            "disciplines": Discipline.objects.order_by("position", "name_fr") if editable else [],
+            "languages": Language.objects.order_by("name_fr") if editable else [],
+            "chosen_disciplines": set(application.disciplines.values_list("pk", flat=True)),
             "can_read_receipt": _may_read_receipt(request, application, is_lead),
             "partner_choices": (
                 Institution.objects.exclude(pk=application.lead_id).order_by("name")
@@ -220,6 +224,11 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
             requested_amount=request.POST.get("requested_amount") or None,
             tier_id=int(tier) if tier.isdigit() else None,
             strand_id=int(strand) if strand.isdigit() else None,
+            discipline_ids=(
+                [int(v) for v in request.POST.getlist("disciplines") if v.isdigit()]
+                if "disciplines-sent" in request.POST else None
+            ),
+            language=request.POST.get("language") or None,
         )  # fmt: skip
     except ServiceError as refused:
         if request.headers.get("HX-Request"):

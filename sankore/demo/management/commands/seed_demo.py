@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sankore.demo import builders, scale
+from sankore.demo.calls import seed_calls
 from sankore.demo.courseware import seed_courseware
 from sankore.demo.credentials import seed_credentials
 from sankore.demo.exams import seed_exams
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         sittings_created = seed_exams()
         relays_seeded = seed_relays()
         seed_partnerships()
+        seed_calls()
         batch = None
         if options["scale"]:
             batch = scale.seed_scale(
