@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Model, ProtectedError, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.text import slugify
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -30,8 +32,6 @@ from sankore.accounts.models import User
 from sankore.accounts.permissions import user_is_institution_staff, user_is_programme_staff
 from sankore.calls.models import (
     DEFAULT_GRID,
-    KIND_VALUES,
-    REGION_VALUES,
     Application,
     ApplicationPartner,
     ApplicationStatus,
@@ -41,15 +41,17 @@ from sankore.calls.models import (
     CallStatus,
     Criterion,
     DossierSection,
+    FundingTier,
     PartnerStatus,
     SectionKind,
+    Strand,
 )
 from sankore.catalog.models import Discipline, Language
 from sankore.core.errors import ServiceError
 from sankore.core.numbers import number_parse
 from sankore.core.uploads import file_check
-from sankore.institutions.geography import Hemisphere
-from sankore.institutions.models import Institution
+from sankore.institutions.geography import Hemisphere, Region
+from sankore.institutions.models import TIME_ZONE_CHOICES, Institution, InstitutionKind
 
 # The dossier every call starts with (staff may change it before publishing).
 DEFAULT_SECTIONS: tuple[tuple[str, str, str, int], ...] = (
@@ -97,10 +99,144 @@ def _log(
 
 # --- Calls (programme staff) -----------------------------------------------------------------
 
+# The first segments of the calls' addresses (``calls/urls.py``) other than a call's slug: a
+# call named like one of them would be hidden behind that page. A test keeps them in step.
+RESERVED_SLUGS = frozenset(
+    {"programme", "mes-candidatures", "candidatures", "expertise", "evaluations"}
+)
+# What ``call_update`` changes, in the order of the page (its refusals name them so).
+CALL_FIELDS_ORDER: tuple[str, ...] = (
+    "title", "slug", "description", "members_only", "southern_lead_required",
+    "partner_required", "regions", "institution_kinds", "currency", "total_budget",
+    "time_zone", "opens_at", "closes_at", "review_ends_at", "results_on",
+    "reviewers_per_application", "disagreement_threshold", "normalise_scores", "two_stages",
+)  # fmt: skip
+CALL_FIELDS = frozenset(CALL_FIELDS_ORDER)
+# Once published, a call's rules are what applicants read and build on: only these still
+# change, and the closing instant only later (an extension).
+EDITABLE_ONCE_PUBLISHED = frozenset(
+    {
+        "description", "closes_at", "review_ends_at", "results_on",
+        "reviewers_per_application", "disagreement_threshold", "normalise_scores",
+    }
+)  # fmt: skip
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_TEXT_LENGTH = 100_000
+MAX_POSITION = 999
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ZONES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
+_CENT = Decimal("0.01")
+
 
 def _programme_only(by: User) -> None:
     if not user_is_programme_staff(user=by):
         raise _refuse(_("Seule l'équipe du programme gère les appels à projets."), "not_allowed")
+
+
+def _field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name)))
+
+
+def _validated(instance: Model) -> None:
+    """The model's own checks (choices, lengths, constraints), a refusal rather than a 500."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        name, texts = next(iter(error.message_dict.items()))
+        label = "" if name == NON_FIELD_ERRORS else _field_label(type(instance), name)
+        raise _refuse(f"{label} : {texts[0]}" if label else texts[0], "invalid") from None
+
+
+def _choices(values: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise _refuse(_("Valeur inconnue : %(value)s.") % {"value": unknown[0]}, "bad_choice")
+    chosen = set(values)
+    return [value for value in allowed if value in chosen]
+
+
+def _money(value: Decimal | str) -> Decimal:
+    """An amount typed in French or English (« 12 500,50 »), in cents, under ten billion."""
+    amount = number_parse(str(value))
+    if amount is None:
+        raise _refuse(_("Montant illisible : %(value)s.") % {"value": value}, "bad_amount")
+    if amount < 0 or amount >= MAX_AMOUNT:
+        raise _refuse(_("Un montant est positif et inférieur à dix milliards."), "bad_amount")
+    if amount != amount.quantize(_CENT):
+        raise _refuse(_("Un montant s'écrit au centime près."), "bad_amount")
+    return amount.quantize(_CENT)
+
+
+def _money_text(amount: Decimal, currency: str) -> str:
+    return f"{number_format(amount, decimal_pos=2, force_grouping=True)} {currency}"
+
+
+def _slug_check(slug: str, *, call_pk: int | None) -> str:
+    if slug in RESERVED_SLUGS:
+        raise _refuse(
+            _("« %(slug)s » est le nom d'une page du site : choisissez un autre identifiant.")
+            % {"slug": slug},
+            "bad_slug",
+        )
+    if slugify(slug) != slug or len(slug) > 80:
+        raise _refuse(
+            _("L'identifiant d'URL s'écrit en minuscules, chiffres et tirets (80 signes au plus)."),
+            "bad_slug",
+        )
+    others = Call.objects.filter(slug=slug)
+    if call_pk is not None:
+        others = others.exclude(pk=call_pk)
+    if others.exists():
+        raise _refuse(
+            _("Un autre appel a déjà l'identifiant « %(slug)s ».") % {"slug": slug}, "bad_slug"
+        )
+    return slug
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:60] or "appel"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or Call.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _call_check(call: Call) -> None:
+    """What a call keeps true in every state: a title, a known time zone, a timeline in order
+    (opening, closing, end of the review; the results after the closing day), an envelope in
+    cents, a currency code, review settings in range; then the model's own checks."""
+    if not call.title:
+        raise _refuse(_("Donnez un intitulé à l'appel."), "empty")
+    if call.time_zone not in _ZONES:
+        raise _refuse(
+            _("Fuseau horaire inconnu : %(zone)s.") % {"zone": call.time_zone}, "bad_zone"
+        )
+    if not call.opens_at < call.closes_at <= call.review_ends_at:
+        raise _refuse(
+            _("Le calendrier va de l'ouverture à la clôture, puis à la fin de l'évaluation."),
+            "bad_timeline",
+        )
+    closing_day = timezone.localtime(call.closes_at, call.zone).date()
+    if call.results_on <= closing_day:
+        raise _refuse(
+            _("Les résultats sont annoncés après le jour de la clôture (le %(day)s).")
+            % {"day": date_format(closing_day, "DATE_FORMAT")},
+            "bad_results",
+        )
+    if call.total_budget < 0:
+        raise _refuse(_("L'enveloppe est positive."), "bad_amount")
+    if not _CURRENCY.match(call.currency):
+        raise _refuse(
+            _("La devise s'écrit par son code de trois lettres : EUR, XOF, XAF, USD…"),
+            "bad_currency",
+        )
+    if not 1 <= call.reviewers_per_application <= 6:
+        raise _refuse(_("Un appel demande de 1 à 6 experts par candidature."), "bad_reviewers")
+    if not 0 <= call.disagreement_threshold <= 100:
+        raise _refuse(_("Le seuil de désaccord va de 0 à 100 points."), "bad_threshold")
+    _validated(call)
 
 
 @transaction.atomic
@@ -113,7 +249,7 @@ def call_create(
     closes_at: datetime.datetime,
     review_ends_at: datetime.datetime,
     results_on: datetime.date,
-    total_budget: Decimal,
+    total_budget: Decimal | str,
     time_zone: str = "Europe/Paris",
     currency: str = "EUR",
     regions: Sequence[str] = (),
@@ -123,36 +259,29 @@ def call_create(
     partner_required: bool = False,
     reviewers_per_application: int = 2,
     two_stages: bool = False,
+    disagreement_threshold: int = 15,
+    normalise_scores: bool = False,
+    slug: str = "",
 ) -> Call:
-    """A call in preparation, with the programme's default grid and dossier."""
+    """A call in preparation, with the programme's default grid and dossier. Its ``slug`` (its
+    address) is deduced from the title when empty; the words of the site's own pages are
+    refused (``RESERVED_SLUGS``)."""
     _programme_only(by)
-    unknown = [r for r in regions if r not in REGION_VALUES] + [
-        k for k in institution_kinds if k not in KIND_VALUES
-    ]
-    if unknown:
-        raise _refuse(_("Valeur inconnue : %(value)s.") % {"value": unknown[0]}, "bad_choice")
-    if not opens_at < closes_at <= review_ends_at:
-        raise _refuse(
-            _("Le calendrier va de l'ouverture à la clôture, puis à la fin de l'évaluation."),
-            "bad_timeline",
-        )
-    if total_budget < 0:
-        raise _refuse(_("L'enveloppe est positive."), "bad_amount")
-    base = slugify(title)[:60] or "appel"
-    slug, n = base, 1
-    while Call.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+    regions = _choices(regions, Region.values)
+    institution_kinds = _choices(institution_kinds, InstitutionKind.values)
+    slug = slug.strip()
     call = Call(
-        title=title.strip(), slug=slug, description=description.strip(), opens_at=opens_at,
+        title=title.strip(), description=description.strip(), opens_at=opens_at,
+        slug=_slug_check(slug, call_pk=None) if slug else _free_slug(title),
         closes_at=closes_at, review_ends_at=review_ends_at, results_on=results_on,
-        total_budget=total_budget, time_zone=time_zone, currency=currency,
-        regions=list(regions), institution_kinds=list(institution_kinds),
+        total_budget=_money(total_budget), time_zone=time_zone,
+        currency=currency.strip().upper(), regions=regions, institution_kinds=institution_kinds,
         members_only=members_only, southern_lead_required=southern_lead_required,
         partner_required=partner_required, reviewers_per_application=reviewers_per_application,
-        two_stages=two_stages, created_by=by,
+        two_stages=two_stages, disagreement_threshold=disagreement_threshold,
+        normalise_scores=normalise_scores, created_by=by,
     )  # fmt: skip
-    call.full_clean()
+    _call_check(call)
     call.save()
     Criterion.objects.bulk_create(
         Criterion(call=call, key=key, title=title, weight=weight, position=index)
@@ -175,15 +304,431 @@ def call_create(
     return call
 
 
+def _locked_call(call_pk: int) -> Call:
+    return Call.objects.select_for_update().get(pk=call_pk)
+
+
+def _normalised(fields: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(fields)
+    for name in ("title", "description", "slug"):
+        if name in values:
+            values[name] = str(values[name]).strip()
+    if not values.get("slug", "x"):
+        del values["slug"]  # an empty address keeps the current one
+    if "currency" in values:
+        values["currency"] = str(values["currency"]).strip().upper()
+    if "regions" in values:
+        values["regions"] = _choices(values["regions"], Region.values)
+    if "institution_kinds" in values:
+        values["institution_kinds"] = _choices(values["institution_kinds"], InstitutionKind.values)
+    if "total_budget" in values:
+        values["total_budget"] = _money(values["total_budget"])
+    return values
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name in ("regions", "institution_kinds"):
+        return sorted(old or []) == sorted(new or [])
+    return bool(old == new)
+
+
+@transaction.atomic
+def call_update(*, call: Call, by: User, **fields: Any) -> Call:
+    """Change a call's fields (those of ``CALL_FIELDS``), with the checks of ``call_create``.
+    While the call is a draft everything may change. Once published, only what does not
+    change the rules applicants work by (``EDITABLE_ONCE_PUBLISHED``), and the closing
+    instant only later: an extension, journaled apart. Anything else is refused, and then
+    nothing is written. An archived call no longer changes."""
+    _programme_only(by)
+    unexpected = set(fields) - CALL_FIELDS
+    if unexpected:
+        raise TypeError(f"call_update() got unexpected fields: {', '.join(sorted(unexpected))}")
+    current = _locked_call(call.pk)
+    if current.status == CallStatus.ARCHIVED:
+        raise _refuse(_("Un appel archivé ne se modifie plus."), "archived")
+    changed = {
+        name: value
+        for name, value in _normalised(fields).items()
+        if not _same(name, getattr(current, name), value)
+    }
+    if not changed:
+        return current
+    previous_closing = current.closes_at
+    if current.status == CallStatus.PUBLISHED:
+        frozen = [
+            name
+            for name in CALL_FIELDS_ORDER
+            if name in changed and name not in EDITABLE_ONCE_PUBLISHED
+        ]
+        if frozen:
+            raise _refuse(
+                _(
+                    "L'appel est publié : ces réglages restent tels quels : %(fields)s. "
+                    "Seuls changent encore la présentation, la fin de l'évaluation, la date "
+                    "des résultats, le nombre d'experts et le réglage des notes ; la clôture "
+                    "peut être reportée."
+                )
+                % {"fields": ", ".join(f"« {_field_label(Call, name)} »" for name in frozen)},
+                "frozen",
+            )
+        if "closes_at" in changed and changed["closes_at"] < previous_closing:
+            raise _refuse(
+                _("L'appel est publié : sa clôture peut être reportée, pas avancée."),
+                "closing_earlier",
+            )
+    if "slug" in changed:
+        _slug_check(changed["slug"], call_pk=current.pk)
+    if changed.get("two_stages") is False and current.sections.filter(stage=2).exists():
+        raise _refuse(
+            _("Des rubriques sont de la seconde étape : changez-les avant d'en finir avec les "
+              "deux temps."),
+            "stage_sections",
+        )  # fmt: skip
+    for name, value in changed.items():
+        setattr(current, name, value)
+    _call_check(current)
+    largest = current.tiers.aggregate(largest=Max("max_amount"))["largest"]
+    if largest is not None and current.total_budget < largest:
+        raise _refuse(
+            _("L'enveloppe ne peut pas être inférieure au plus grand palier (%(amount)s).")
+            % {"amount": _money_text(largest, current.currency)},
+            "bad_amount",
+        )
+    current.save(update_fields=list(changed))
+    _log(call=current, action="call_updated", actor=by, fields=sorted(changed))
+    if current.status == CallStatus.PUBLISHED and "closes_at" in changed:
+        _log(
+            call=current, action="call_extended", actor=by,
+            previous=previous_closing.isoformat(), closes_at=current.closes_at.isoformat(),
+        )  # fmt: skip
+    return current
+
+
 @transaction.atomic
 def call_publish(*, call: Call, by: User) -> Call:
+    """Open a draft call to applications (from its opening instant): it needs a grid and a
+    dossier (in a two-stage call, sections for the second stage too)."""
     _programme_only(by)
-    if not call.criteria.exists():
+    current = _locked_call(call.pk)
+    if current.status != CallStatus.DRAFT:
+        raise _refuse(
+            _("Cet appel est déjà publié.")
+            if current.status == CallStatus.PUBLISHED
+            else _("Un appel archivé ne se publie plus."),
+            "not_a_draft",
+        )
+    if not current.criteria.exists():
         raise _refuse(_("Un appel publié a une grille d'évaluation."), "no_grid")
+    if not current.sections.exists():
+        raise _refuse(
+            _("Un appel publié a un dossier : ajoutez-y au moins une rubrique."), "no_dossier"
+        )
+    if current.two_stages and not current.sections.filter(stage=2).exists():
+        raise _refuse(
+            _("Un appel en deux temps a des rubriques pour la seconde étape (la proposition "
+              "complète)."),
+            "no_second_stage",
+        )  # fmt: skip
     Call.objects.filter(pk=call.pk).update(status=CallStatus.PUBLISHED)
     call.status = CallStatus.PUBLISHED
     _log(call=call, action="call_published", actor=by)
     return call
+
+
+@transaction.atomic
+def call_archive(*, call: Call, by: User) -> Call:
+    """Take a call off the public pages once it is over (or a draft given up); its
+    applications, reviews and journal stay."""
+    _programme_only(by)
+    current = _locked_call(call.pk)
+    if current.status == CallStatus.ARCHIVED:
+        raise _refuse(_("Cet appel est déjà archivé."), "already_archived")
+    if current.is_open():
+        raise _refuse(
+            _("L'appel est ouvert aux candidatures : archivez-le après sa clôture."), "still_open"
+        )
+    previous = current.status
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.ARCHIVED)
+    call.status = CallStatus.ARCHIVED
+    _log(call=call, action="call_archived", actor=by, previous=previous)
+    return call
+
+
+# --- A call's parts: strands, tiers, dossier sections, criteria (programme staff, drafts) -----
+
+Part = TypeVar("Part", Strand, FundingTier, DossierSection, Criterion)
+
+
+def _editable(call_pk: int, by: User) -> Call:
+    """The call under its row lock, once ``by`` is of the programme's staff and the call a
+    draft: a published call's strands, tiers, dossier and grid are what applicants and
+    reviewers work on."""
+    _programme_only(by)
+    current = _locked_call(call_pk)
+    if current.status != CallStatus.DRAFT:
+        raise _refuse(
+            _("L'appel est publié : ses volets, paliers, rubriques et critères ne changent plus.")
+            if current.status == CallStatus.PUBLISHED
+            else _("Un appel archivé ne se modifie plus."),
+            "frozen",
+        )
+    return current
+
+
+def _part_of(call: Call, model: type[Part], part: Part | None) -> Part:
+    """A new part of ``call``, or ``part`` read again, once known to be of ``call``."""
+    if part is None:
+        return model(call=call)
+    found = model._default_manager.filter(pk=part.pk, call=call).first()
+    if found is None:
+        raise _refuse(_("Cet élément n'est pas de cet appel."), "not_in_call")
+    return found
+
+
+def _position(position: int | None, *, siblings: QuerySet[Any], current: int | None) -> int:
+    """The place given, else the current one, else the last."""
+    if position is None:
+        if current is not None:
+            return current
+        last = siblings.aggregate(last=Max("position"))["last"]
+        return 0 if last is None else min(last + 1, MAX_POSITION)
+    if not 0 <= position <= MAX_POSITION:
+        raise _refuse(_("L'ordre va de 0 à %(max)s.") % {"max": MAX_POSITION}, "bad_position")
+    return position
+
+
+def _key(*, key: str, title: str, taken: QuerySet[Any], current: str, fallback: str) -> str:
+    """A section's or a criterion's key: the one given (refused when another part of the call
+    has it), else the current one, else one deduced from the title (numbered if taken)."""
+    key = key.strip()
+    keys = set(taken.values_list("key", flat=True))
+    if key:
+        if slugify(key) != key or len(key) > 40:
+            raise _refuse(
+                _("La clé s'écrit en minuscules, chiffres et tirets (40 signes au plus)."),
+                "bad_key",
+            )
+        if key in keys:
+            raise _refuse(
+                _("La clé « %(key)s » est déjà prise dans cet appel.") % {"key": key}, "bad_key"
+            )
+        return key
+    if current:
+        return current
+    base = slugify(title)[:36].strip("-") or fallback
+    candidate, n = base, 1
+    while candidate in keys:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _part_delete(part: Model, in_use: StrOrPromise) -> None:
+    try:
+        with transaction.atomic():
+            part.delete()
+    except ProtectedError:
+        raise _refuse(in_use, "in_use") from None
+
+
+@transaction.atomic
+def strand_save(
+    *, call: Call, by: User, title: str, description: str = "", position: int | None = None,
+    strand: Strand | None = None,
+) -> Strand:  # fmt: skip
+    """Add a strand to a draft call, or change ``strand``."""
+    current = _editable(call.pk, by)
+    part = _part_of(current, Strand, strand)
+    created = part.pk is None
+    part.title, part.description = title.strip(), description.strip()
+    if not part.title:
+        raise _refuse(_("Donnez un intitulé au volet."), "empty")
+    part.position = _position(
+        position, siblings=current.strands.all(), current=None if created else part.position
+    )
+    _validated(part)
+    part.save()
+    _log(
+        call=current, action="strand_added" if created else "strand_changed", actor=by,
+        strand=part.pk,
+    )  # fmt: skip
+    return part
+
+
+@transaction.atomic
+def strand_delete(*, strand: Strand, by: User) -> None:
+    current = _editable(strand.call_id, by)
+    part = _part_of(current, Strand, strand)
+    pk = part.pk
+    _part_delete(part, _("Des candidatures ont choisi ce volet : il ne se supprime pas."))
+    _log(call=current, action="strand_deleted", actor=by, strand=pk)
+
+
+@transaction.atomic
+def tier_save(
+    *, call: Call, by: User, label: str, max_amount: Decimal | str,
+    tier: FundingTier | None = None,
+) -> FundingTier:  # fmt: skip
+    """Add a funding tier to a draft call, or change ``tier``: an amount above zero, within
+    the call's envelope."""
+    current = _editable(call.pk, by)
+    part = _part_of(current, FundingTier, tier)
+    created = part.pk is None
+    part.label = label.strip()
+    if not part.label:
+        raise _refuse(_("Nommez le palier."), "empty")
+    amount = _money(max_amount)
+    if amount <= 0:
+        raise _refuse(_("Le montant maximal d'un palier est supérieur à zéro."), "bad_amount")
+    if amount > current.total_budget:
+        raise _refuse(
+            _("Un palier ne dépasse pas l'enveloppe de l'appel (%(budget)s).")
+            % {"budget": _money_text(current.total_budget, current.currency)},
+            "bad_amount",
+        )
+    part.max_amount = amount
+    _validated(part)
+    part.save()
+    _log(
+        call=current, action="tier_added" if created else "tier_changed", actor=by,
+        tier=part.pk, amount=str(amount),
+    )  # fmt: skip
+    return part
+
+
+@transaction.atomic
+def tier_delete(*, tier: FundingTier, by: User) -> None:
+    current = _editable(tier.call_id, by)
+    part = _part_of(current, FundingTier, tier)
+    pk = part.pk
+    _part_delete(part, _("Des candidatures demandent ce palier : il ne se supprime pas."))
+    _log(call=current, action="tier_deleted", actor=by, tier=pk)
+
+
+@transaction.atomic
+def section_save(
+    *,
+    call: Call,
+    by: User,
+    title: str,
+    kind: str = SectionKind.TEXT,
+    key: str = "",
+    help_text: str = "",
+    required: bool = True,
+    max_length: int = 5000,
+    accepted_types: Sequence[str] = (),
+    max_bytes: int = 5 * 1024 * 1024,
+    stage: int = 1,
+    position: int | None = None,
+    section: DossierSection | None = None,
+) -> DossierSection:
+    """Add a section to a draft call's dossier, or change ``section``: a text (with its length
+    limit) or an attachment (its accepted types, among ``CONTENT_TYPES``, and its size). Its
+    key, unique in the call, is deduced from the title when empty."""
+    current = _editable(call.pk, by)
+    part = _part_of(current, DossierSection, section)
+    created = part.pk is None
+    part.title, part.help_text = title.strip(), help_text.strip()
+    if not part.title:
+        raise _refuse(_("Donnez un intitulé à la rubrique."), "empty")
+    if kind not in SectionKind.values:
+        raise _refuse(_("Type de rubrique inconnu : %(kind)s.") % {"kind": kind}, "bad_kind")
+    if stage not in (1, 2) or (stage == 2 and not current.two_stages):
+        raise _refuse(
+            _("Seul un appel en deux temps a des rubriques pour la seconde étape."), "bad_stage"
+        )
+    if kind == SectionKind.TEXT:
+        if not 1 <= max_length <= MAX_TEXT_LENGTH:
+            raise _refuse(
+                _("Un texte du dossier tient en 1 à %(max)s caractères.")
+                % {"max": number_format(MAX_TEXT_LENGTH, force_grouping=True)},
+                "bad_length",
+            )
+        part.max_length, part.accepted_types = max_length, []
+    else:
+        unknown = [t for t in accepted_types if t not in CONTENT_TYPES]
+        if unknown:
+            raise _refuse(
+                _("Type de fichier inconnu : %(type)s.") % {"type": unknown[0]}, "bad_types"
+            )
+        chosen = set(accepted_types)
+        part.accepted_types = [t for t in CONTENT_TYPES if t in chosen]
+        if not part.accepted_types:
+            raise _refuse(_("Cochez au moins un type de fichier accepté."), "bad_types")
+        if not 1 <= max_bytes <= MAX_UPLOAD_BYTES:
+            raise _refuse(
+                _("Une pièce jointe pèse au plus %(max)s Mo.")
+                % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                "bad_size",
+            )
+        part.max_bytes = max_bytes
+    part.kind, part.required, part.stage = kind, bool(required), stage
+    part.key = _key(
+        key=key, title=part.title, taken=current.sections.exclude(pk=part.pk),
+        current="" if created else part.key, fallback="rubrique",
+    )  # fmt: skip
+    part.position = _position(
+        position, siblings=current.sections.all(), current=None if created else part.position
+    )
+    _validated(part)
+    part.save()
+    _log(
+        call=current, action="section_added" if created else "section_changed", actor=by,
+        section=part.key,
+    )  # fmt: skip
+    return part
+
+
+@transaction.atomic
+def section_delete(*, section: DossierSection, by: User) -> None:
+    current = _editable(section.call_id, by)
+    part = _part_of(current, DossierSection, section)
+    key = part.key
+    _part_delete(part, _("Des candidatures y ont joint des fichiers : la rubrique reste."))
+    _log(call=current, action="section_deleted", actor=by, section=key)
+
+
+@transaction.atomic
+def criterion_save(
+    *, call: Call, by: User, title: str, weight: int, scale_max: int = 5, key: str = "",
+    description: str = "", position: int | None = None, criterion: Criterion | None = None,
+) -> Criterion:  # fmt: skip
+    """Add a criterion to a draft call's grid, or change ``criterion``: a weight and a maximal
+    score from 1 to 100 (the weights need not add up to 100: only their ratios count)."""
+    current = _editable(call.pk, by)
+    part = _part_of(current, Criterion, criterion)
+    created = part.pk is None
+    part.title, part.description = title.strip(), description.strip()
+    if not part.title:
+        raise _refuse(_("Donnez un intitulé au critère."), "empty")
+    if not 1 <= weight <= 100:
+        raise _refuse(_("Le poids d'un critère va de 1 à 100."), "bad_weight")
+    if not 1 <= scale_max <= 100:
+        raise _refuse(_("La note maximale d'un critère va de 1 à 100."), "bad_scale")
+    part.weight, part.scale_max = weight, scale_max
+    part.key = _key(
+        key=key, title=part.title, taken=current.criteria.exclude(pk=part.pk),
+        current="" if created else part.key, fallback="critere",
+    )  # fmt: skip
+    part.position = _position(
+        position, siblings=current.criteria.all(), current=None if created else part.position
+    )
+    _validated(part)
+    part.save()
+    _log(
+        call=current, action="criterion_added" if created else "criterion_changed", actor=by,
+        criterion=part.key, weight=weight,
+    )  # fmt: skip
+    return part
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, by: User) -> None:
+    current = _editable(criterion.call_id, by)
+    part = _part_of(current, Criterion, criterion)
+    key = part.key
+    _part_delete(part, _("Ce critère est en usage : il ne se supprime pas."))
+    _log(call=current, action="criterion_deleted", actor=by, criterion=key)
 
 
 # --- Eligibility -----------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from sankore.calls import review_views, views
+from sankore.calls import editing_views, review_views, views
 
 app_name = "calls"
 
+# The literal first segments (« programme », « candidatures »…) come before « <slug:slug>/ »,
+# and a call may not be named like one of them (``services.RESERVED_SLUGS``).
 urlpatterns = [
     path("", views.call_list, name="list"),
+    path("programme/", editing_views.programme_list, name="programme_list"),
+    path("programme/nouveau/", editing_views.call_new, name="call_new"),
     path("mes-candidatures/", views.my_applications, name="mine"),
     path("candidatures/<int:pk>/", views.application_detail, name="application"),
     path("candidatures/<int:pk>/enregistrer/", views.application_save, name="application_save"),
@@ -15,6 +19,16 @@ urlpatterns = [
     path("evaluations/<int:pk>/", review_views.review_form, name="review"),
     path("<slug:slug>/", views.call_detail, name="detail"),
     path("<slug:slug>/candidater/", views.application_start, name="start"),
+    path("<slug:slug>/modifier/", editing_views.call_edit, name="call_edit"),
+    path("<slug:slug>/modifier/publier/", editing_views.call_publish, name="call_publish"),
+    path("<slug:slug>/modifier/archiver/", editing_views.call_archive, name="call_archive"),
+    path("<slug:slug>/modifier/<slug:kind>/ajouter/", editing_views.part_new, name="part_new"),
+    path("<slug:slug>/modifier/<slug:kind>/<int:pk>/", editing_views.part_edit, name="part_edit"),
+    path(
+        "<slug:slug>/modifier/<slug:kind>/<int:pk>/supprimer/",
+        editing_views.part_delete,
+        name="part_delete",
+    ),
     path("<slug:slug>/expertise/", review_views.call_expertise, name="expertise"),
     path("<slug:slug>/expertise/souhaits/", review_views.bids_save, name="bids_save"),
     path(

@@ -61,6 +61,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
         {
             "open_calls": [c for c in calls if c.is_open(now)],
             "other_calls": [c for c in calls if not c.is_open(now)],
+            "is_programme_staff": user_is_programme_staff(user=request.user),
         },
     )
 
