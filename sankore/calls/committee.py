@@ -41,8 +41,14 @@ def decision_record(
     current = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if current.status != ApplicationStatus.SUBMITTED:
         raise _refuse(_("Seule une candidature déposée reçoit une décision."), "not_submitted")
-    if moment < current.call.closes_at:
+    if moment < current.deadline:
         raise _refuse(_("L'appel n'est pas clos : aucune décision avant la clôture."), "call_open")
+    if current.call.two_stages and current.stage == 1 and value != DecisionValue.NOT_SELECTED:
+        raise _refuse(
+            _("Une lettre d'intention est présélectionnée ou non retenue ; la décision finale "
+              "porte sur la proposition complète."),
+            "letter_not_final",
+        )  # fmt: skip
     if value not in DecisionValue.values:
         raise _refuse(_("Choisissez retenu, liste d'attente ou non retenu."), "decision_value")
     motivation = motivation.strip()
@@ -79,6 +85,54 @@ def decision_record(
          value=value, previous=previous,
          granted=str(granted) if granted is not None else None)  # fmt: skip
     return decision
+
+
+@transaction.atomic
+def letter_shortlist(
+    *,
+    application: Application,
+    by: User,
+    invited: bool,
+    motivation: str = "",
+    now: datetime.datetime | None = None,
+) -> Application:
+    """In a two-stage call, after the letters of intent close: a shortlisted letter becomes
+    a draft of the full proposal (its stage-1 answers kept, the stage-2 sections to write, by
+    ``full_proposal_closes_at``); a letter not shortlisted gets its decision, « non retenu »,
+    with the motivation, notified with the call's results."""
+    _programme_only(by)
+    moment = timezone.now() if now is None else now
+    current = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    call = current.call
+    if not call.two_stages:
+        raise _refuse(_("Cet appel est en un seul temps."), "single_stage")
+    if current.stage != 1 or current.status != ApplicationStatus.SUBMITTED:
+        raise _refuse(
+            _("Seule une lettre d'intention déposée est présélectionnée."), "not_a_letter"
+        )
+    if not call.closes_at <= moment < call.review_starts_at:
+        raise _refuse(
+            _("La présélection se fait entre la clôture des lettres d'intention et celle des "
+              "propositions complètes."),
+            "not_shortlisting_time",
+        )  # fmt: skip
+    if not invited:
+        decision_record(
+            application=current, by=by, value=DecisionValue.NOT_SELECTED,
+            motivation=motivation, now=moment,
+        )  # fmt: skip
+        _log(call=call, application=current, action="letter_not_shortlisted", actor=by)
+        return current
+    letter_receipt = current.receipt_number
+    current.stage = 2
+    current.status = ApplicationStatus.DRAFT
+    current.submitted_at = None
+    current.receipt_number = ""
+    current.updated_at = moment
+    current.save(update_fields=["stage", "status", "submitted_at", "receipt_number", "updated_at"])
+    _log(call=call, application=current, action="letter_shortlisted", actor=by,
+         letter_receipt=letter_receipt)  # fmt: skip
+    return current
 
 
 @transaction.atomic

@@ -147,7 +147,10 @@ def _refusal_on(form: forms.Form, refused: ServiceError, fields: Mapping[str, st
 
 # The timeline's fields: the date and the time typed, in the call's zone, for each instant.
 TIMELINE = (("opens_at", "opens_on", "opens_time"), ("closes_at", "closes_on", "closes_time"),
+            ("full_proposal_closes_at", "full_proposal_on", "full_proposal_time"),
             ("review_ends_at", "review_ends_on", "review_ends_time"))  # fmt: skip
+# The one instant a call may do without (the second stage's closing).
+OPTIONAL_INSTANTS = frozenset({"full_proposal_closes_at"})
 # The form's fields of each service field (most are the same name).
 FORM_FIELDS: dict[str, tuple[str, ...]] = {name: (name,) for name in services.CALL_FIELDS_ORDER} | {
     instant: (day, time) for instant, day, time in TIMELINE
@@ -157,7 +160,7 @@ CALL_ERRORS = {
     "bad_currency": "currency", "bad_zone": "time_zone", "bad_timeline": "closes_on",
     "closing_earlier": "closes_on", "bad_results": "results_on",
     "bad_reviewers": "reviewers_per_application", "bad_threshold": "disagreement_threshold",
-    "stage_sections": "two_stages",
+    "stage_sections": "two_stages", "bad_full_proposal": "full_proposal_on",
 }  # fmt: skip
 NEW_CALL_INITIAL: dict[str, Any] = {
     "members_only": True, "southern_lead_required": True, "currency": "EUR",
@@ -171,10 +174,12 @@ def call_initial(call: Call) -> dict[str, Any]:
     """The form's values of a saved call: its instants as dates and times of its zone."""
     initial: dict[str, Any] = {
         name: getattr(call, name) for name in services.CALL_FIELDS_ORDER if name not in
-        ("total_budget", "opens_at", "closes_at", "review_ends_at")
+        ("total_budget", "opens_at", "closes_at", "full_proposal_closes_at", "review_ends_at")
     }  # fmt: skip
     initial["total_budget"] = _amount_text(call.total_budget)
     for instant, day, time in TIMELINE:
+        if getattr(call, instant) is None:
+            continue
         local = timezone.localtime(getattr(call, instant), call.zone)
         initial[day], initial[time] = local.date(), local.time()
     return initial
@@ -226,6 +231,17 @@ class CallForm(forms.Form):
         label=_("Heure de clôture"), widget=_time_input(),
         help_text=_("Les candidatures sont refusées dès cette minute."),
     )  # fmt: skip
+    full_proposal_on = forms.DateField(
+        label=_("Clôture des propositions complètes (date)"), widget=_date_input(),
+        required=False,
+        help_text=_("En deux temps seulement : la clôture ci-dessus est celle des lettres "
+                    "d'intention ; les projets présélectionnés déposent leur proposition "
+                    "complète avant celle-ci."),
+    )  # fmt: skip
+    full_proposal_time = forms.TimeField(
+        label=_("Clôture des propositions complètes (heure)"), widget=_time_input(),
+        required=False,
+    )  # fmt: skip
     review_ends_on = forms.DateField(label=_("Fin de l'évaluation (date)"), widget=_date_input())
     review_ends_time = forms.TimeField(label=_("Fin de l'évaluation (heure)"), widget=_time_input())
     results_on = forms.DateField(
@@ -252,6 +268,7 @@ class CallForm(forms.Form):
                                     "partner_required", "regions", "institution_kinds")),
         (_("Financement"), ("currency", "total_budget")),
         (_("Calendrier"), ("time_zone", "opens_on", "opens_time", "closes_on", "closes_time",
+                             "full_proposal_on", "full_proposal_time",
                            "review_ends_on", "review_ends_time", "results_on")),
         (_("Évaluation"), ("reviewers_per_application", "disagreement_threshold",
                            "normalise_scores", "two_stages")),
@@ -294,6 +311,8 @@ class CallForm(forms.Form):
         for instant_name, day_name, time_name in TIMELINE:
             day, time = data.get(day_name), data.get(time_name)
             if day is None or time is None:
+                if instant_name in OPTIONAL_INSTANTS and not self.fields[day_name].disabled:
+                    data[instant_name] = None
                 continue
             try:
                 instant = _instant(day, time, zone)

@@ -57,6 +57,11 @@ class Call(models.Model):
     )  # fmt: skip
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("clôture"))
+    # In a two-stage call, ``closes_at`` ends the letters of intent; the shortlisted
+    # applicants then send their full proposal by this instant.
+    full_proposal_closes_at = models.DateTimeField(
+        _("clôture des propositions complètes"), null=True, blank=True
+    )
     review_ends_at = models.DateTimeField(_("fin de l'évaluation"))
     results_on = models.DateField(_("date des résultats"))
     reviewers_per_application = models.PositiveSmallIntegerField(
@@ -103,9 +108,27 @@ class Call(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def is_open(self, at: datetime.datetime | None = None) -> bool:
-        """Whether applications may be submitted at ``at`` (now by default)."""
+        """Whether applications (letters of intent, in two stages) may be submitted at ``at``
+        (now by default)."""
         moment = timezone.now() if at is None else at
         return self.status == CallStatus.PUBLISHED and self.opens_at <= moment < self.closes_at
+
+    @property
+    def review_stage(self) -> int:
+        """The stage whose submissions the experts review: the full proposals in two stages."""
+        return 2 if self.two_stages else 1
+
+    @property
+    def review_starts_at(self) -> datetime.datetime:
+        """When the submissions the experts review are final."""
+        if self.two_stages and self.full_proposal_closes_at is not None:
+            return self.full_proposal_closes_at
+        return self.closes_at
+
+    def deadline_of_stage(self, stage: int) -> datetime.datetime:
+        if stage == 2 and self.full_proposal_closes_at is not None:
+            return self.full_proposal_closes_at
+        return self.closes_at
 
 
 class Strand(models.Model):
@@ -293,6 +316,17 @@ class Application(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calls:application", args=[self.pk])
+
+    @property
+    def deadline(self) -> datetime.datetime:
+        """The closing instant of the application's stage."""
+        return self.call.deadline_of_stage(self.stage)
+
+    def is_open(self, at: datetime.datetime | None = None) -> bool:
+        """Whether the application's current stage still accepts a submission at ``at``."""
+        moment = timezone.now() if at is None else at
+        call = self.call
+        return call.status == CallStatus.PUBLISHED and call.opens_at <= moment < self.deadline
 
 
 class PartnerStatus(models.TextChoices):

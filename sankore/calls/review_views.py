@@ -52,13 +52,15 @@ def _my_panel(request: HttpRequest, slug: str) -> CallReviewer:
 def call_expertise(request: HttpRequest, slug: str) -> HttpResponse:
     reviewer = _my_panel(request, slug)
     call: Call = reviewer.call
-    started = timezone.now() >= call.closes_at
+    started = timezone.now() >= call.review_starts_at
     conflicts = reviewing.conflicts_for(reviewer=reviewer) if started else {}
     bids = dict(Bid.objects.filter(reviewer=reviewer).values_list("application_id", "value"))
     applications: list[Any] = []
     if started:
         for application in (
-            Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+            Application.objects.filter(
+                call=call, status=ApplicationStatus.SUBMITTED, stage=call.review_stage
+            )
             .exclude(pk__in=list(conflicts))
             .select_related("lead", "strand")
             .prefetch_related("partners__institution")
@@ -193,7 +195,7 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
             "partners": application.partners.select_related("institution"),
             "attachments": application.attachments.select_related("section"),
             "error": error, "finished": finished, "review": review,
-            "open": call.closes_at <= timezone.now() < call.review_ends_at,
+            "open": call.review_starts_at <= timezone.now() < call.review_ends_at,
             "zone": call.time_zone,
             "score": selectors.review_score(criteria=criteria, scores=review.scores)
             if finished and review else None,

@@ -143,7 +143,9 @@ def _algorithm_reviewer(
 
 def _applications_of(call: Call) -> list[Application]:
     return list(
-        Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        Application.objects.filter(
+            call=call, status=ApplicationStatus.SUBMITTED, stage=call.review_stage
+        )
         .select_related("lead")
         .prefetch_related("partners", "disciplines")
         .order_by("pk")
@@ -184,8 +186,18 @@ def _conflict_of(reviewer: CallReviewer, application: Application) -> StrOrPromi
     )
 
 
+def _reviewable(application: Application, reviewer: CallReviewer) -> bool:
+    """Whether the application is one the call's experts review (submitted, of the stage
+    reviewed)."""
+    return (
+        application.call_id == reviewer.call_id
+        and application.status == ApplicationStatus.SUBMITTED
+        and application.stage == reviewer.call.review_stage
+    )
+
+
 def _after_closing(call: Call, now: datetime.datetime) -> None:
-    if now < call.closes_at:
+    if now < call.review_starts_at:
         raise _refuse(
             _("Les candidatures ne sont pas closes : l'expertise commence à la clôture."),
             "call_not_closed",
@@ -244,7 +256,7 @@ def bid_set(
     _after_closing(reviewer.call, timezone.now() if now is None else now)
     if value not in BidValue.values:
         raise _refuse(_("Choisissez oui, peut-être ou non."), "bid_value")
-    if application.call_id != reviewer.call_id or application.status != ApplicationStatus.SUBMITTED:
+    if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
     if _conflict_of(reviewer, application) is not None:
         raise _refuse(_("Vous êtes en conflit d'intérêts avec cette candidature."), "conflict")
@@ -350,7 +362,7 @@ def assignment_add(
     """Staff add a pair by hand: never a conflicted one, never beyond the reviewer's load."""
     _programme_only(by)
     reviewer = CallReviewer.objects.select_for_update().select_related("expert").get(pk=reviewer.pk)
-    if application.call_id != reviewer.call_id or application.status != ApplicationStatus.SUBMITTED:
+    if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
     reason = _conflict_of(reviewer, application)
     if reason is not None:

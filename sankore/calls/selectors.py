@@ -137,7 +137,9 @@ def call_ranking(*, call: Call, normalise: bool | None = None) -> CallRanking:
     ids = {c.key: c.pk for c in criteria}
     applications = {
         a.pk: a
-        for a in Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
+        for a in Application.objects.filter(
+            call=call, status=ApplicationStatus.SUBMITTED, stage=call.review_stage
+        )
         .select_related("lead", "strand", "tier")
         .order_by("pk")
     }

@@ -108,15 +108,16 @@ RESERVED_SLUGS = frozenset(
 CALL_FIELDS_ORDER: tuple[str, ...] = (
     "title", "slug", "description", "members_only", "southern_lead_required",
     "partner_required", "regions", "institution_kinds", "currency", "total_budget",
-    "time_zone", "opens_at", "closes_at", "review_ends_at", "results_on",
-    "reviewers_per_application", "disagreement_threshold", "normalise_scores", "two_stages",
+    "time_zone", "opens_at", "closes_at", "full_proposal_closes_at", "review_ends_at",
+    "results_on", "reviewers_per_application", "disagreement_threshold", "normalise_scores",
+    "two_stages",
 )  # fmt: skip
 CALL_FIELDS = frozenset(CALL_FIELDS_ORDER)
 # Once published, a call's rules are what applicants read and build on: only these still
 # change, and the closing instant only later (an extension).
 EDITABLE_ONCE_PUBLISHED = frozenset(
     {
-        "description", "closes_at", "review_ends_at", "results_on",
+        "description", "closes_at", "full_proposal_closes_at", "review_ends_at", "results_on",
         "reviewers_per_application", "disagreement_threshold", "normalise_scores",
     }
 )  # fmt: skip
@@ -218,7 +219,19 @@ def _call_check(call: Call) -> None:
             _("Le calendrier va de l'ouverture à la clôture, puis à la fin de l'évaluation."),
             "bad_timeline",
         )
-    closing_day = timezone.localtime(call.closes_at, call.zone).date()
+    if not call.two_stages:
+        call.full_proposal_closes_at = None
+    elif call.full_proposal_closes_at is None or not (
+        call.closes_at < call.full_proposal_closes_at <= call.review_ends_at
+    ):
+        raise _refuse(
+            _(
+                "En deux temps, les propositions complètes se déposent après la clôture des "
+                "lettres d'intention et avant la fin de l'évaluation."
+            ),
+            "bad_full_proposal",
+        )
+    closing_day = timezone.localtime(call.review_starts_at, call.zone).date()
     if call.results_on <= closing_day:
         raise _refuse(
             _("Les résultats sont annoncés après le jour de la clôture (le %(day)s).")
@@ -259,6 +272,7 @@ def call_create(
     partner_required: bool = False,
     reviewers_per_application: int = 2,
     two_stages: bool = False,
+    full_proposal_closes_at: datetime.datetime | None = None,
     disagreement_threshold: int = 15,
     normalise_scores: bool = False,
     slug: str = "",
@@ -278,7 +292,8 @@ def call_create(
         currency=currency.strip().upper(), regions=regions, institution_kinds=institution_kinds,
         members_only=members_only, southern_lead_required=southern_lead_required,
         partner_required=partner_required, reviewers_per_application=reviewers_per_application,
-        two_stages=two_stages, disagreement_threshold=disagreement_threshold,
+        two_stages=two_stages, full_proposal_closes_at=full_proposal_closes_at,
+        disagreement_threshold=disagreement_threshold,
         normalise_scores=normalise_scores, created_by=by,
     )  # fmt: skip
     _call_check(call)
@@ -796,12 +811,12 @@ def _locked_for_lead(application: Application, by: User) -> Application:
 def _still_a_draft(application: Application, moment: datetime.datetime) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise _refuse(_("Cette candidature n'est plus un brouillon."), "not_a_draft")
-    if moment >= application.call.closes_at:
+    if moment >= application.deadline:
         raise DeadlinePassedError(
             _("L'appel est clos depuis le %(date)s : la candidature ne se modifie plus.")
             % {
                 "date": date_format(
-                    timezone.localtime(application.call.closes_at, application.call.zone),
+                    timezone.localtime(application.deadline, application.call.zone),
                     "DATETIME_FORMAT",
                 )
             },
@@ -962,7 +977,7 @@ def partner_answer(
     )
     if not user_is_institution_staff(user=by, institution_id=current.institution_id):
         raise _refuse(_("Seul le personnel de l'établissement partenaire répond."), "not_allowed")
-    if moment >= current.application.call.closes_at:
+    if moment >= current.application.deadline:
         raise DeadlinePassedError(_("L'appel est clos."), code="deadline_passed")
     current.status = PartnerStatus.CONFIRMED if confirm else PartnerStatus.DECLINED
     current.answered_at = moment
@@ -1069,7 +1084,7 @@ def application_submit(
          receipt=current.receipt_number)  # fmt: skip
     # The clock, read again last: what took time above must not carry a late submission in.
     moment = now()
-    if moment >= current.call.closes_at:
+    if moment >= current.deadline:
         raise DeadlinePassedError(
             _("L'appel a été clos pendant l'envoi : la candidature n'est pas déposée."),
             code="deadline_passed",
@@ -1095,7 +1110,7 @@ def application_withdraw(
     current = _locked_for_lead(application, by)
     if current.status == ApplicationStatus.WITHDRAWN:
         raise _refuse(_("Cette candidature est déjà retirée."), "already_withdrawn")
-    if moment >= current.call.closes_at:
+    if moment >= current.deadline:
         raise DeadlinePassedError(
             _("L'appel est clos : la candidature ne se retire plus."), code="deadline_passed"
         )

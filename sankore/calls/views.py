@@ -155,7 +155,7 @@ def _may_read_receipt(request: HttpRequest, application: Application, is_lead: b
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application, is_lead, partner_rows = _visible_application(request, pk)
     call = application.call
-    editable = is_lead and application.status == ApplicationStatus.DRAFT and call.is_open()
+    editable = is_lead and application.status == ApplicationStatus.DRAFT and application.is_open()
     attached = {a.section.key: a for a in application.attachments.select_related("section")}
     sections = [
         {

@@ -75,7 +75,7 @@ def submitted(
     application = services.application_create(
         call=call, lead=lead, by=author, title=title, now=DURING
     )
-    texts = {s.key: "Texte." for s in call.sections.filter(kind="texte")}
+    texts = {s.key: "Texte." for s in call.sections.filter(kind="texte", stage=1)}
     services.application_save(
         application=application, by=author, revision=0, answers=texts,
         requested_amount=amount, now=DURING,

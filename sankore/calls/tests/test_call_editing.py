@@ -284,10 +284,12 @@ def test_a_draft_changes_entirely_through_its_page() -> None:
             call, title="Appel CLOM 2027, second tour", slug="clom-2027-b",
             regions=["maghreb", "afrique-ouest"], members_only=None, two_stages="on",
             time_zone="Europe/Paris", closes_time="17:00", total_budget="120 000",
+            full_proposal_on="2027-04-30", full_proposal_time="17:00",
         ),
     )  # fmt: skip
     assert response.status_code == 302
     call.refresh_from_db()
+    assert call.full_proposal_closes_at == CLOSES + datetime.timedelta(days=30)
     assert call.title == "Appel CLOM 2027, second tour"
     assert call.slug == "clom-2027-b"
     assert call.regions == ["afrique-ouest", "maghreb"]  # in the regions' order
