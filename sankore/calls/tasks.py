@@ -27,3 +27,11 @@ def decisions_notify_task(call_id: int) -> int:
     from sankore.calls.review_notifications import decisions_notify
 
     return decisions_notify(call_id=call_id)
+
+
+@task()
+def reviews_remind_task() -> int:
+    """Remind the experts of the reviews still due (cron: ``manage.py call_reviews_remind``)."""
+    from sankore.calls.reviewing import reviews_remind
+
+    return reviews_remind()

@@ -311,3 +311,16 @@ def test_reminders_go_seven_then_two_days_before_the_end_and_once_each() -> None
     ) == [
         (late.pk, 7), (late.pk, 2),
     ]  # fmt: skip
+
+
+def test_the_reminders_command_does_the_work_or_hands_it_to_the_worker() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("call_reviews_remind", "--now", stdout=out)
+    assert out.getvalue() == "call_reviews_remind: 0 reminder(s) sent\n"
+    out = StringIO()
+    call_command("call_reviews_remind", stdout=out)
+    assert out.getvalue().startswith("call_reviews_remind: task ")
