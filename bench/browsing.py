@@ -45,7 +45,14 @@ SIGNED_IN_PREFIXES = (
     "/apprendre/",
     "/studio/",
     "/partenariats/",
+    "/appels/mes-candidatures/",
+    "/appels/candidatures/",
+    "/appels/expertise/",
+    "/appels/evaluations/",
+    "/appels/programme/",
 )
+# A call's own pages for its experts and staff (``/appels/<slug>/expertise/``…).
+SIGNED_IN_SEGMENTS = ("/expertise/", "/gestion/", "/modifier/")
 COURSE_LINK = re.compile(r'href="(/cours/(?!\?)[^"/?#]+/)')
 INSTITUTION_LINK = re.compile(r'href="(/etablissements/(?!\?)[^"/?#]+/)')
 
@@ -69,7 +76,9 @@ def chromium() -> Iterator[Browser]:
 
 
 def needs_sign_in(path: str) -> bool:
-    return path.startswith(SIGNED_IN_PREFIXES)
+    return path.startswith(SIGNED_IN_PREFIXES) or (
+        path.startswith("/appels/") and any(part in path for part in SIGNED_IN_SEGMENTS)
+    )
 
 
 def origin_of(url: str) -> str:

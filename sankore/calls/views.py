@@ -26,7 +26,7 @@ from sankore.accounts.permissions import (
     institution_ids_of_institution_staff,
     user_is_programme_staff,
 )
-from sankore.calls import services
+from sankore.calls import selectors, services
 from sankore.calls.models import (
     Application,
     ApplicationPartner,
@@ -62,6 +62,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "open_calls": [c for c in calls if c.is_open(now)],
             "other_calls": [c for c in calls if not c.is_open(now)],
             "is_programme_staff": user_is_programme_staff(user=request.user),
+            "is_reviewer": request.user.is_authenticated
+            and selectors.reviewer_panels(user_id=request.user.pk).exists(),
         },
     )
 

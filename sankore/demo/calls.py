@@ -110,7 +110,7 @@ def _parts(call: Call) -> None:
 def _open_call(programme: User, institutions: dict[str, Institution]) -> None:
     now = timezone.now()
     call = services.call_create(
-        by=programme, title=OPEN_TITLE,
+        by=programme, title=OPEN_TITLE, slug="clom-campus-2027",
         description=(
             "Le programme finance la conception de CLOM portés par des établissements du Sud, "
             "en binôme avec un établissement du Nord, et diffusés dans les campus numériques."
@@ -146,11 +146,12 @@ def _closed_call(programme: User, institutions: dict[str, Institution]) -> None:
     opened, closed = now - datetime.timedelta(days=80), now - datetime.timedelta(days=21)
     applied = closed - datetime.timedelta(days=5)
     call = services.call_create(
-        by=programme, title=CLOSED_TITLE,
+        by=programme, title=CLOSED_TITLE, slug="formation-enseignants-2026",
         description="Des parcours de formation des enseignants du supérieur à la pédagogie "
         "en ligne, portés par les établissements du Sud.",
         opens_at=opened, closes_at=closed, time_zone="Europe/Paris",
-        review_ends_at=now + datetime.timedelta(days=10),
+        review_ends_at=(now + datetime.timedelta(days=10)).replace(hour=17, minute=0, second=0,
+                                                                   microsecond=0),
         results_on=(now + datetime.timedelta(days=20)).date(),
         total_budget=Decimal("150000"),
     )  # fmt: skip
