@@ -102,6 +102,9 @@ class StartForm(forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = institutions  # type: ignore[attr-defined]
+        if len(institutions) == 1:
+            # Most applicants speak for one institution: nothing to choose, nothing to miss.
+            self.fields["lead"].empty_label = None  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
