@@ -177,6 +177,26 @@ def conflicts_for(*, reviewer: CallReviewer) -> dict[int, StrOrPromise]:
     return found
 
 
+def call_conflicts(*, call: Call) -> dict[tuple[int, int], StrOrPromise]:
+    """Every conflicted (reviewer, application) pair of the call's panel, with why: the rule
+    of ``conflicts_for`` for the whole panel at once, in a fixed number of queries (the staff
+    page lists, per application, only the reviewers who may be added)."""
+    declared: dict[int, set[int]] = {}
+    for reviewer_id, application_id in ConflictDeclaration.objects.filter(
+        reviewer__call=call
+    ).values_list("reviewer_id", "application_id"):
+        declared.setdefault(reviewer_id, set()).add(application_id)
+    applications = [_algorithm_application(a) for a in _applications_of(call)]
+    found: dict[tuple[int, int], StrOrPromise] = {}
+    for reviewer in _reviewers_of(call):
+        expert = _algorithm_reviewer(reviewer, declared.get(reviewer.pk, ()))
+        for application in applications:
+            reason = algorithm.conflict(application, expert)
+            if reason is not None:
+                found[(reviewer.pk, application.id)] = reason
+    return found
+
+
 def _conflict_of(reviewer: CallReviewer, application: Application) -> StrOrPromise | None:
     declared = ConflictDeclaration.objects.filter(
         reviewer=reviewer, application=application
@@ -566,6 +586,7 @@ __all__ = [
     "assignment_propose",
     "assignment_remove",
     "bid_set",
+    "call_conflicts",
     "call_reviewer_add",
     "conflict_declare",
     "conflicts_for",

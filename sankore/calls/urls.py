@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.calls import editing_views, review_views, views
+from sankore.calls import editing_views, review_views, staff_views, views
 
 app_name = "calls"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("candidatures/<int:pk>/", views.application_detail, name="application"),
     path("candidatures/<int:pk>/enregistrer/", views.application_save, name="application_save"),
     path("candidatures/<int:pk>/accuse.pdf", views.receipt_download, name="application_receipt"),
+    path("candidatures/<int:pk>/decision/", staff_views.decide, name="decide"),
     path("candidatures/<int:pk>/<slug:action>/", views.application_act, name="application_act"),
     path("expertise/", review_views.reviewer_home, name="reviewer_home"),
     path("evaluations/<int:pk>/", review_views.review_form, name="review"),
@@ -29,6 +30,7 @@ urlpatterns = [
         editing_views.part_delete,
         name="part_delete",
     ),
+    path("<slug:slug>/resultats/", staff_views.results, name="results"),
     path("<slug:slug>/expertise/", review_views.call_expertise, name="expertise"),
     path("<slug:slug>/expertise/souhaits/", review_views.bids_save, name="bids_save"),
     path(
@@ -36,4 +38,40 @@ urlpatterns = [
         review_views.conflict_declare,
         name="conflict_declare",
     ),
+    # Programme staff: one call's panel, assignment, ranking, decisions and exports.
+    path("<slug:slug>/gestion/", staff_views.manage, name="manage"),
+    path("<slug:slug>/gestion/comite/ajouter/", staff_views.panel_add, name="panel_add"),
+    path(
+        "<slug:slug>/gestion/affectation/proposer/",
+        staff_views.assignment_propose,
+        name="assignment_propose",
+    ),
+    path(
+        "<slug:slug>/gestion/affectation/ajouter/",
+        staff_views.assignment_add,
+        name="assignment_add",
+    ),
+    path(
+        "<slug:slug>/gestion/affectation/<int:pk>/retirer/",
+        staff_views.assignment_remove,
+        name="assignment_remove",
+    ),
+    path(
+        "<slug:slug>/gestion/affectation/valider/",
+        staff_views.assignment_confirm,
+        name="assignment_confirm",
+    ),
+    path("<slug:slug>/gestion/classement/", staff_views.ranking, name="ranking"),
+    path("<slug:slug>/gestion/classement.pdf", staff_views.ranking_pdf, name="ranking_pdf"),
+    path(
+        "<slug:slug>/gestion/resultats/publier/",
+        staff_views.results_publish,
+        name="results_publish",
+    ),
+    path(
+        "<slug:slug>/gestion/candidatures.csv",
+        staff_views.export_applications,
+        name="export_applications",
+    ),
+    path("<slug:slug>/gestion/evaluations.csv", staff_views.export_reviews, name="export_reviews"),
 ]

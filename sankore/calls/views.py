@@ -33,6 +33,7 @@ from sankore.calls.models import (
     ApplicationStatus,
     Call,
     CallStatus,
+    Decision,
     PartnerStatus,
     SectionKind,
 )
@@ -89,6 +90,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "criteria": call.criteria.all(), "sections": call.sections.all(),
             "tiers": call.tiers.all(), "strands": call.strands.all(),
             "zone": call.time_zone,
+            "is_programme_staff": user_is_programme_staff(user=request.user),
         },
     )  # fmt: skip
 
@@ -189,6 +191,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 Institution.objects.exclude(pk=application.lead_id).order_by("name")
                 if editable else []
             ),
+            # The committee's decision and the anonymised reviews, once notified only.
+            "feedback": selectors.application_feedback(application=application)
+            if Decision.objects.filter(application=application, notified_at__isnull=False)
+            .exists() else None,
         },
     )  # fmt: skip
 

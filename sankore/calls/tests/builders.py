@@ -67,29 +67,31 @@ def submitted(
     partners: tuple[Institution, ...] = (),
     title: str = "CLOM d'agroécologie",
     amount: str = "40 000",
+    when: datetime.datetime = DURING,
 ) -> Application:
     """A complete application of ``lead`` (a new Southern university by default) with its
-    confirmed partners, submitted ten days before the deadline."""
+    confirmed partners, submitted at ``when`` (ten days before the builders' deadline by
+    default; pass an instant before the call's own closing for a call already closed)."""
     lead = lead or south()
     author = staff(lead)
     application = services.application_create(
-        call=call, lead=lead, by=author, title=title, now=DURING
+        call=call, lead=lead, by=author, title=title, now=when
     )
     texts = {s.key: "Texte." for s in call.sections.filter(kind="texte", stage=1)}
     services.application_save(
         application=application, by=author, revision=0, answers=texts,
-        requested_amount=amount, now=DURING,
+        requested_amount=amount, now=when,
     )  # fmt: skip
     services.attachment_add(
         application=application, by=author, section_key="budget",
-        upload=SimpleUploadedFile("budget.pdf", PDF), now=DURING,
+        upload=SimpleUploadedFile("budget.pdf", PDF), now=when,
     )  # fmt: skip
     for partner in partners:
         invitation = services.application_partner_add(
-            application=application, by=author, institution=partner, role="Studio", now=DURING
+            application=application, by=author, institution=partner, role="Studio", now=when
         )
-        services.partner_answer(partner=invitation, by=staff(partner), confirm=True, now=DURING)
-    return services.application_submit(application=application, by=author, now=lambda: DURING)
+        services.partner_answer(partner=invitation, by=staff(partner), confirm=True, now=when)
+    return services.application_submit(application=application, by=author, now=lambda: when)
 
 
 def panel_member(
