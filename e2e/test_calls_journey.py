@@ -138,7 +138,7 @@ def test_staff_open_a_call_a_southern_university_applies_experts_score_the_commi
     staff.goto(f"{base}/appels/{call.slug}/gestion/")
     for expert in experts:
         staff.get_by_label("Expert du vivier (adresse électronique)").select_option(
-            label=expert.email
+            label=f"{expert.email} — {expert.full_name}"
         )
         staff.get_by_role("button", name="Ajouter au comité").click()
     staff.get_by_role("button", name="Proposer une affectation").click()
@@ -166,7 +166,7 @@ def test_staff_open_a_call_a_southern_university_applies_experts_score_the_commi
 
     # The committee ranks, decides and publishes.
     staff.goto(f"{base}/appels/{call.slug}/gestion/classement/")
-    expect(staff.get_by_text("86,00")).to_be_visible()
+    expect(staff.get_by_role("cell", name="86,00", exact=True)).to_be_visible()
     staff.get_by_role("link", name="CLOM Santé communautaire").click()
     staff.get_by_label("retenu", exact=True).check()
     staff.get_by_label("Motivation").fill("Classé premier ; co-construction exemplaire.")
