@@ -138,11 +138,17 @@ def _manage_context(call: Call, page_number: str | None) -> dict[str, Any]:
     """Everything the manage page shows, in a fixed number of queries: the counts and the
     shortfalls over the whole call, the assignment tables for one page of applications (a
     select of up to the whole panel per application would weigh megabytes for 500)."""
-    applications = list(
+    submitted = list(
         Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
-        .select_related("lead", "strand")
+        .select_related("lead", "strand", "decision")
         .order_by("pk")
     )
+    # In two stages the experts review the full proposals; the letters wait for the shortlist.
+    applications = [a for a in submitted if a.stage == call.review_stage]
+    letters = [
+        a for a in submitted
+        if a.stage != call.review_stage and not hasattr(a, "decision")
+    ]  # fmt: skip
     reviewers = list(
         CallReviewer.objects.filter(call=call)
         .select_related("expert__user", "expert__institution")
@@ -234,6 +240,7 @@ def _manage_context(call: Call, page_number: str | None) -> dict[str, Any]:
                 "reason": reason, "page": index // PAGE_SIZE + 1,
             })  # fmt: skip
     return {
+        "letters": letters,
         "call": call, "rows": rows, "page": page, "shortfalls": shortfalls, "needed": needed,
         "panel": [{"reviewer": r, "load": load.get(r.pk, 0)} for r in reviewers],
         "submitted_count": len(applications), "panel_size": len(reviewers),
@@ -496,6 +503,21 @@ def results_publish(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The decision on one application ---------------------------------------------------------
 
 
+class ShortlistForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Lettre d'intention"),
+        choices=[
+            ("inviter", _("Présélectionner : inviter à déposer la proposition complète")),
+            ("ecarter", _("Ne pas retenir")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    motivation = forms.CharField(
+        label=_("Motivation (si la lettre n'est pas retenue)"), max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+
+
 class DecisionForm(forms.Form):
     value = forms.ChoiceField(
         label=_("Décision"), choices=DecisionValue.choices, widget=forms.RadioSelect
@@ -583,6 +605,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     action = request.POST.get("action") if request.method == "POST" else None
     form = DecisionForm(request.POST if action == "decider" else None, initial=initial)
+    is_letter = call.two_stages and application.stage == 1 and decision is None
+    shortlist_form = ShortlistForm(request.POST if action == "preselectionner" else None)
     link_form = LinkForm(
         request.POST if action == "lier" else None, application=application,
         initial={"partnership": decision.partnership_id, "course": decision.course_id}
@@ -616,7 +640,25 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, gettext("Projet rattaché."))
                 return redirect("calls:decide", pk=application.pk)
-    elif action not in (None, "decider", "lier"):
+    elif action == "preselectionner" and is_letter and shortlist_form.is_valid():
+        invited = shortlist_form.cleaned_data["outcome"] == "inviter"
+        try:
+            committee.letter_shortlist(
+                application=application, by=user, invited=invited,
+                motivation=shortlist_form.cleaned_data["motivation"],
+            )  # fmt: skip
+        except ServiceError as refused:
+            shortlist_form.add_error(None, refused.message)
+        else:
+            if invited:
+                messages.success(
+                    request,
+                    gettext("Lettre présélectionnée : le porteur rédige sa proposition complète."),
+                )
+                return redirect("calls:manage", slug=call.slug)
+            messages.success(request, gettext("Lettre non retenue : la décision est enregistrée."))
+            return redirect("calls:decide", pk=application.pk)
+    elif action not in (None, "decider", "lier", "preselectionner"):
         raise Http404
     criteria = list(Criterion.objects.filter(call=call).order_by("position", "pk"))
     return render(
@@ -625,11 +667,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application, "call": call, "decision": decision,
             "form": form, "link_form": link_form, "criteria": criteria,
+            "is_letter": is_letter, "shortlist_form": shortlist_form,
             "reviews": _reviews_of(application, criteria),
             "partners": application.partners.select_related("institution"),
             "selected": decision is not None and decision.value == DecisionValue.SELECTED,
         },
-        status=400 if form.errors or link_form.errors else 200,
+        status=400 if form.errors or link_form.errors or shortlist_form.errors else 200,
     )  # fmt: skip
 
 

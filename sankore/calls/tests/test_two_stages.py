@@ -174,3 +174,44 @@ def test_only_the_leads_staff_write_the_full_proposal() -> None:
         )  # fmt: skip
     proposal.refresh_from_db()
     assert "plan" not in proposal.answers
+
+
+def test_staff_shortlist_from_the_decision_page(client: Any) -> None:
+    from django.urls import reverse
+    from django.utils import timezone
+
+    now = timezone.now()
+    by = programme()
+    call = services.call_create(
+        by=by, title="Appel en deux temps", description="…",
+        opens_at=now - datetime.timedelta(days=30), closes_at=now - datetime.timedelta(days=1),
+        full_proposal_closes_at=now + datetime.timedelta(days=10),
+        review_ends_at=now + datetime.timedelta(days=40),
+        results_on=(now + datetime.timedelta(days=50)).date(), total_budget="1000",
+        two_stages=True,
+    )  # fmt: skip
+    services.section_save(call=call, by=by, title="Plan", key="plan", stage=2)
+    services.call_publish(call=call, by=by)
+    kept = submitted(call, title="Gardée", when=now - datetime.timedelta(days=2))
+    dropped = submitted(call, title="Écartée", when=now - datetime.timedelta(days=2))
+    client.force_login(by)
+    manage = client.get(reverse("calls:manage", args=[call.slug])).content.decode()
+    assert "Lettres d’intention à présélectionner" in manage
+    assert "Gardée" in manage
+    assert "Écartée" in manage
+    url = reverse("calls:decide", args=[dropped.pk])
+    refused = client.post(
+        url, {"action": "preselectionner", "outcome": "ecarter", "motivation": ""}
+    )
+    assert refused.status_code == 400
+    assert not Decision.objects.exists()
+    client.post(url, {"action": "preselectionner", "outcome": "ecarter",
+                      "motivation": "Hors du champ."})  # fmt: skip
+    assert Decision.objects.get().application_id == dropped.pk
+    client.post(
+        reverse("calls:decide", args=[kept.pk]), {"action": "preselectionner", "outcome": "inviter"}
+    )
+    kept.refresh_from_db()
+    assert (kept.stage, kept.status) == (2, ApplicationStatus.DRAFT)
+    manage = client.get(reverse("calls:manage", args=[call.slug])).content.decode()
+    assert "Lettres d’intention à présélectionner" not in manage
