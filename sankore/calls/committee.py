@@ -106,6 +106,8 @@ def letter_shortlist(
     call = current.call
     if not call.two_stages:
         raise _refuse(_("Cet appel est en un seul temps."), "single_stage")
+    if Decision.objects.filter(application=current).exists():
+        raise _refuse(_("Cette lettre a déjà sa décision."), "already_decided")
     if current.stage != 1 or current.status != ApplicationStatus.SUBMITTED:
         raise _refuse(
             _("Seule une lettre d'intention déposée est présélectionnée."), "not_a_letter"

@@ -31,6 +31,7 @@ from sankore.calls.models import (
 )
 from sankore.calls.views import _user
 from sankore.core.errors import ServiceError
+from sankore.core.numbers import id_parse
 
 
 @require_safe
@@ -90,9 +91,9 @@ def bids_save(request: HttpRequest, slug: str) -> HttpResponse:
     user = _user(request)
     changed = 0
     wanted = {
-        int(key.removeprefix("bid-")): str(value)
+        pk: str(value)
         for key, value in request.POST.items()
-        if key.startswith("bid-") and key.removeprefix("bid-").isdigit() and value
+        if key.startswith("bid-") and value and (pk := id_parse(key.removeprefix("bid-")))
     }
     applications = Application.objects.filter(call=reviewer.call, pk__in=list(wanted))
     try:
@@ -134,13 +135,22 @@ def conflict_declare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("calls:expertise", slug=slug)
 
 
+def pk_conflicted(assignment: ReviewAssignment) -> bool:
+    return assignment.application_id in reviewing.conflicts_for(reviewer=assignment.reviewer)
+
+
 def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
             "application__call", "application__lead", "application__strand", "reviewer__expert"
         ),
         pk=pk, reviewer__expert__user=_user(request), state=AssignmentState.CONFIRMED,
+        reviewer__expert__active=True,
     )  # fmt: skip
+    # A conflict may appear after the assignment (a new link declared, a change of
+    # institution): the application is then out of reach, as any other conflicted one.
+    if pk_conflicted(assignment):
+        raise Http404
     return assignment
 
 

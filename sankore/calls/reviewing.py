@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -231,13 +231,17 @@ def _reviewer_of_user(reviewer: CallReviewer, by: User) -> None:
 
 @transaction.atomic
 def conflict_declare(
-    *, reviewer: CallReviewer, application: Application, reason: str, by: User
-) -> ConflictDeclaration:
+    *, reviewer: CallReviewer, application: Application, reason: str, by: User,
+    now: datetime.datetime | None = None,
+) -> ConflictDeclaration:  # fmt: skip
     """The reviewer declares a link with an application: they never see it again, their bid
     on it goes, and an assignment to it not yet reviewed is removed (staff see the gap)."""
     _reviewer_of_user(reviewer, by)
-    if application.call_id != reviewer.call_id:
+    _after_closing(reviewer.call, timezone.now() if now is None else now)
+    if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas de cet appel."), "wrong_call")
+    # Under the call's lock, as staff's assignment writes: no pair slips in meanwhile.
+    Call.objects.select_for_update().get(pk=reviewer.call_id)
     reason = reason.strip()
     if not reason:
         raise _refuse(_("Décrivez le lien en quelques mots."), "reason_required")
@@ -249,12 +253,21 @@ def conflict_declare(
     if not created:
         return declaration
     Bid.objects.filter(reviewer=reviewer, application=application).delete()
-    removed = (
-        ReviewAssignment.objects.filter(reviewer=reviewer, application=application)
-        .exclude(review__status=ReviewStatus.SUBMITTED)
+    removed = 0
+    pair = (
+        ReviewAssignment.objects.select_for_update()
+        .filter(reviewer=reviewer, application=application)
         .exclude(state=AssignmentState.REMOVED)
-        .update(state=AssignmentState.REMOVED)
+        .first()
     )
+    # A review already handed in stays (the committee reads it with the declaration).
+    if (
+        pair is not None
+        and not Review.objects.filter(assignment=pair, status=ReviewStatus.SUBMITTED).exists()
+    ):
+        pair.state = AssignmentState.REMOVED
+        pair.save(update_fields=["state"])
+        removed = 1
     _log(call=reviewer.call, application=application, action="conflict_declared", actor=by,
          reviewer=reviewer.pk, assignment_removed=bool(removed))  # fmt: skip
     return declaration
@@ -323,6 +336,40 @@ def _load_algorithm_inputs(
     return applications, reviewers, bids
 
 
+def _fixed_pairs(
+    kept: list[tuple[int, int]],
+    applications: list[algorithm.Application],
+    reviewers: list[algorithm.Reviewer],
+) -> tuple[list[tuple[int, int]], list[algorithm.Reviewer]]:
+    """The pairs staff kept that the proposal may hold as fixed: of an active reviewer, of an
+    application reviewed, without a conflict (one may have appeared since), within the load.
+    The others stay as they are and still take their share of the reviewer's load."""
+    by_application = {a.id: a for a in applications}
+    by_reviewer = {r.id: r for r in reviewers}
+    fixed: list[tuple[int, int]] = []
+    used: dict[int, int] = {}
+    outside: dict[int, int] = {}
+    for reviewer_id, application_id in sorted(kept):
+        reviewer, application = by_reviewer.get(reviewer_id), by_application.get(application_id)
+        if reviewer is None:
+            continue
+        if (
+            application is not None
+            and algorithm.conflict(application, reviewer) is None
+            and used.get(reviewer_id, 0) < reviewer.max_load
+        ):
+            fixed.append((reviewer_id, application_id))
+            used[reviewer_id] = used.get(reviewer_id, 0) + 1
+        else:
+            outside[reviewer_id] = outside.get(reviewer_id, 0) + 1
+    adjusted = [
+        replace(r, max_load=max(used.get(r.id, 0), r.max_load - outside.get(r.id, 0)))
+        if r.id in outside else r
+        for r in reviewers
+    ]  # fmt: skip
+    return fixed, adjusted
+
+
 @transaction.atomic
 def assignment_propose(
     *, call: Call, by: User, now: datetime.datetime | None = None
@@ -340,13 +387,20 @@ def assignment_propose(
             "reviewer_id", "application_id", "state"
         )
     )
-    fixed = [(r, a) for r, a, state in current if state != AssignmentState.REMOVED]
+    kept = [(r, a) for r, a, state in current if state != AssignmentState.REMOVED]
     removed = [(r, a) for r, a, state in current if state == AssignmentState.REMOVED]
     applications, reviewers, bids = _load_algorithm_inputs(call)
-    proposal = algorithm.propose(
-        applications=applications, reviewers=reviewers, bids=bids,
-        per_application=call.reviewers_per_application, fixed=fixed, removed=removed,
-    )  # fmt: skip
+    fixed, reviewers = _fixed_pairs(kept, applications, reviewers)
+    try:
+        proposal = algorithm.propose(
+            applications=applications, reviewers=reviewers, bids=bids,
+            per_application=call.reviewers_per_application, fixed=fixed, removed=removed,
+        )  # fmt: skip
+    except ValueError as error:  # inconsistent data: say so rather than fail
+        raise _refuse(
+            _("La proposition est impossible en l'état : %(error)s.") % {"error": error},
+            "proposal_impossible",
+        ) from None
     new = [
         ReviewAssignment(
             application_id=pair.application_id,
@@ -360,9 +414,9 @@ def assignment_propose(
     ]
     ReviewAssignment.objects.bulk_create(new, batch_size=500)
     _log(call=call, action="assignment_proposed", actor=by, proposed=len(new),
-         kept=len(fixed), short=len(proposal.shortfalls))  # fmt: skip
+         kept=len(kept), short=len(proposal.shortfalls))  # fmt: skip
     return ProposalSummary(
-        proposed=len(new), kept=len(fixed), shortfalls=proposal.shortfalls,
+        proposed=len(new), kept=len(kept), shortfalls=proposal.shortfalls,
         total_affinity=proposal.total_affinity,
     )  # fmt: skip
 
@@ -377,10 +431,13 @@ def _active_load(reviewer: CallReviewer) -> int:
 
 @transaction.atomic
 def assignment_add(
-    *, application: Application, reviewer: CallReviewer, by: User
-) -> ReviewAssignment:
+    *, application: Application, reviewer: CallReviewer, by: User,
+    now: datetime.datetime | None = None,
+) -> ReviewAssignment:  # fmt: skip
     """Staff add a pair by hand: never a conflicted one, never beyond the reviewer's load."""
     _programme_only(by)
+    _after_closing(reviewer.call, timezone.now() if now is None else now)
+    Call.objects.select_for_update().get(pk=reviewer.call_id)
     reviewer = CallReviewer.objects.select_for_update().select_related("expert").get(pk=reviewer.pk)
     if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
@@ -414,7 +471,10 @@ def assignment_add(
 def assignment_remove(*, assignment: ReviewAssignment, by: User) -> ReviewAssignment:
     """Staff take a pair out; it will not be proposed again. A review handed in stays."""
     _programme_only(by)
-    current = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    Call.objects.select_for_update().get(pk=assignment.reviewer.call_id)
+    current = ReviewAssignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    if current is None:  # a new proposal replaced it meanwhile
+        raise _refuse(_("Cette affectation n'existe plus : rechargez la page."), "gone")
     if Review.objects.filter(assignment=current, status=ReviewStatus.SUBMITTED).exists():
         raise _refuse(_("L'évaluation est remise : l'affectation reste."), "review_submitted")
     if current.state == AssignmentState.REMOVED:
@@ -427,14 +487,20 @@ def assignment_remove(*, assignment: ReviewAssignment, by: User) -> ReviewAssign
 
 
 @transaction.atomic
-def assignment_confirm(*, call: Call, by: User) -> int:
+def assignment_confirm(*, call: Call, by: User, now: datetime.datetime | None = None) -> int:
     """Staff validate the proposed pairs: the reviewers are told by e-mail what to review."""
     _programme_only(by)
-    pairs = ReviewAssignment.objects.select_for_update().filter(
-        application__call=call, state=AssignmentState.PROPOSED
+    _after_closing(call, timezone.now() if now is None else now)
+    Call.objects.select_for_update().get(pk=call.pk)
+    pairs = list(
+        ReviewAssignment.objects.select_for_update()
+        .filter(application__call=call, state=AssignmentState.PROPOSED)
+        .values_list("pk", "reviewer_id")
     )
-    reviewer_ids = sorted(set(pairs.values_list("reviewer_id", flat=True)))
-    count = pairs.update(state=AssignmentState.CONFIRMED)
+    reviewer_ids = sorted({reviewer_id for _pk, reviewer_id in pairs})
+    count = ReviewAssignment.objects.filter(pk__in=[pk for pk, _r in pairs]).update(
+        state=AssignmentState.CONFIRMED
+    )
     _log(call=call, action="assignment_confirmed", actor=by, pairs=count)
     if reviewer_ids:
         from sankore.calls.tasks import reviewers_notify_task
@@ -502,8 +568,10 @@ def review_save(
         .get(pk=assignment.pk)
     )
     _reviewer_of_user(current.reviewer, by)
-    if current.state != AssignmentState.CONFIRMED:
+    if current.state != AssignmentState.CONFIRMED or not current.reviewer.expert.active:
         raise _refuse(_("Cette affectation n'est pas (ou plus) active."), "not_assigned")
+    if _conflict_of(current.reviewer, current.application) is not None:
+        raise _refuse(_("Vous êtes en conflit d'intérêts avec cette candidature."), "conflict")
     call = current.reviewer.call
     _after_closing(call, moment)
     if moment >= call.review_ends_at:
@@ -561,12 +629,16 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
             continue
         # The nearest delay reached: a reviewer first met at 1 day left gets one reminder.
         days = min(due)
+        if moment < assignment.reviewer.call.review_starts_at:
+            continue
         try:
+            # The row and the e-mail together: a mail that fails leaves no row, so the next
+            # run tries again; a row already there (another run) sends nothing.
             with transaction.atomic():
                 ReviewReminder.objects.create(assignment=assignment, days_before=days)
+                review_reminder_send(assignment=assignment, left=left)
         except IntegrityError:
             continue
-        review_reminder_send(assignment=assignment, left=left)
         sent += 1
     return sent
 

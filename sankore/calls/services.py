@@ -369,6 +369,7 @@ def call_update(*, call: Call, by: User, **fields: Any) -> Call:
     if not changed:
         return current
     previous_closing = current.closes_at
+    previous_full_closing = current.full_proposal_closes_at
     if current.status == CallStatus.PUBLISHED:
         frozen = [
             name
@@ -391,6 +392,22 @@ def call_update(*, call: Call, by: User, **fields: Any) -> Call:
                 _("L'appel est publié : sa clôture peut être reportée, pas avancée."),
                 "closing_earlier",
             )
+        # Once passed, a closing stays: reopening would undo what followed it (reviews,
+        # decisions) and let applications be withdrawn after their review.
+        moment = timezone.now()
+        for name, before in (
+            ("closes_at", previous_closing),
+            ("full_proposal_closes_at", previous_full_closing),
+        ):
+            after = changed.get(name, before)
+            if before is None or after == before:
+                continue
+            if before <= moment or after is None or after < before:
+                raise _refuse(
+                    _("Une clôture passée ne change plus ; une clôture à venir peut être "
+                      "reportée, pas avancée."),
+                    "closing_earlier",
+                )  # fmt: skip
     if "slug" in changed:
         _slug_check(changed["slug"], call_pk=current.pk)
     if changed.get("two_stages") is False and current.sections.filter(stage=2).exists():

@@ -67,6 +67,7 @@ from sankore.calls.models import (
 from sankore.calls.views import _user
 from sankore.catalog.models import Course
 from sankore.core.errors import ServiceError
+from sankore.core.numbers import id_parse
 from sankore.exams.pdf import pdf_write
 from sankore.partnerships.models import Partnership
 
@@ -245,7 +246,7 @@ def _manage_context(call: Call, page_number: str | None) -> dict[str, Any]:
         "panel": [{"reviewer": r, "load": load.get(r.pk, 0)} for r in reviewers],
         "submitted_count": len(applications), "panel_size": len(reviewers),
         "handed_in": len(reviewed), "expected": expected, "proposed": proposed,
-        "closed": timezone.now() >= call.closes_at,
+        "closed": timezone.now() >= call.review_starts_at,
     }  # fmt: skip
 
 
@@ -261,7 +262,7 @@ def _back_to_manage(
     """The manage page again, at the page of applications the form was posted from."""
     url = reverse("calls:manage", args=[call.slug])
     page = request.POST.get("page", "")
-    if page.isdigit() and page != "1":
+    if id_parse(page) is not None and page != "1":
         url += f"?page={page}"
     if application is not None:
         url += f"#application-{application.pk}"
@@ -350,10 +351,10 @@ def assignment_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _posted_id(request: HttpRequest, name: str) -> int:
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    value = id_parse(request.POST.get(name))
+    if value is None:
         raise Http404
-    return int(value)
+    return value
 
 
 @require_POST
@@ -364,7 +365,7 @@ def assignment_add(request: HttpRequest, slug: str) -> HttpResponse:
         Application, pk=_posted_id(request, "application"), call=call,
         status=ApplicationStatus.SUBMITTED,
     )  # fmt: skip
-    if not request.POST.get("reviewer", "").isdigit():
+    if id_parse(request.POST.get("reviewer")) is None:
         messages.error(request, gettext("Choisissez un expert."))
         return _back_to_manage(request, call, application)
     reviewer = get_object_or_404(

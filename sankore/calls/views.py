@@ -40,6 +40,7 @@ from sankore.calls.models import (
 from sankore.calls.receipts import receipt_filename, receipt_pdf
 from sankore.catalog.models import Discipline, Language
 from sankore.core.errors import ServiceError
+from sankore.core.numbers import id_parse
 from sankore.institutions.models import Institution
 
 
@@ -144,7 +145,11 @@ def _visible_application(
     )
     staffed = set(_staffed(user).values_list("pk", flat=True))
     is_lead = application.lead_id in staffed
-    partner_rows = [p for p in application.partners.all() if p.institution_id in staffed]
+    # A partner that declined is no longer part of the project: the dossier is out of reach.
+    partner_rows = [
+        p for p in application.partners.all()
+        if p.institution_id in staffed and p.status != PartnerStatus.DECLINED
+    ]  # fmt: skip
     if not (is_lead or partner_rows or user_is_programme_staff(user=user)):
         raise Http404
     return application, is_lead, partner_rows
@@ -231,13 +236,13 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved = services.application_save(
             application=application, by=_user(request),
-            revision=int(revision) if revision.isdigit() else -1,
+            revision=-1 if id_parse(revision) is None else int(revision),
             answers=texts or None, title=request.POST.get("title"),
             requested_amount=request.POST.get("requested_amount") or None,
-            tier_id=int(tier) if tier.isdigit() else None,
-            strand_id=int(strand) if strand.isdigit() else None,
+            tier_id=id_parse(tier),
+            strand_id=id_parse(strand),
             discipline_ids=(
-                [int(v) for v in request.POST.getlist("disciplines") if v.isdigit()]
+                [n for v in request.POST.getlist("disciplines") if (n := id_parse(v)) is not None]
                 if "disciplines-sent" in request.POST else None
             ),
             language=request.POST.get("language") or None,

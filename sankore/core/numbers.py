@@ -24,3 +24,15 @@ def number_parse(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def id_parse(text: str | None) -> int | None:
+    """A positive whole number typed in a form or a URL's query (an id, a revision), or None:
+    ASCII digits only (``"²".isdigit()`` is true yet ``int("²")`` fails) and at most nine of
+    them, so that no database column overflows."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text or len(text) > 9 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

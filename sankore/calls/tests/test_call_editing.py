@@ -646,3 +646,18 @@ def test_a_submitted_application_is_counted_on_the_calls_page() -> None:
     assert application.submitted_at == DURING
     body = _client(programme()).get(reverse("calls:call_edit", args=[call.slug])).content
     assert "<dt>Candidatures déposées</dt><dd>1</dd>" in body.decode()
+
+
+def test_a_closing_already_passed_is_not_moved_again() -> None:
+    """Before: a passed closing could be pushed later, reopening a call under review."""
+    call = published_call()
+    now = timezone.now()
+    Call.objects.filter(pk=call.pk).update(
+        opens_at=now - datetime.timedelta(days=30), closes_at=now - datetime.timedelta(days=1)
+    )
+    call.refresh_from_db()
+    with pytest.raises(CallError) as refused:
+        services.call_update(call=call, by=programme(), closes_at=now + datetime.timedelta(days=5))
+    assert refused.value.code == "closing_earlier"
+    call.refresh_from_db()
+    assert call.closes_at < now

@@ -40,9 +40,9 @@ def _scores(*values: int) -> dict[str, int]:
 
 def _reviewed(application: Any, reviewer: Any, scores: dict[str, int], **comments: str) -> None:
     assignment = reviewing.assignment_add(
-        application=application, reviewer=reviewer, by=programme()
+        now=AFTER, application=application, reviewer=reviewer, by=programme()
     )
-    reviewing.assignment_confirm(call=application.call, by=programme())
+    reviewing.assignment_confirm(now=AFTER, call=application.call, by=programme())
     assignment.refresh_from_db()
     reviewing.review_save(
         assignment=assignment, by=reviewer.expert.user, scores=scores,

@@ -199,3 +199,24 @@ def test_the_applicant_never_reads_a_reviewers_name(scene: dict[str, Any]) -> No
     assert "Projet de Lomé" in page
     for secret in ("Hugues Lemaire-Tchouta", scene["outsider"].expert.user.email, "Confidentiel."):
         assert secret not in page
+
+
+def test_a_crafted_non_ascii_digit_in_a_bid_is_ignored_not_a_500(scene: dict[str, Any]) -> None:
+    client = _signed_in(scene["outsider"].expert.user)
+    response = client.post(
+        reverse("calls:bids_save", args=[scene["call"].slug]), {"bid-²": "oui", "bid-9" * 3: "oui"}
+    )
+    assert response.status_code == 302
+    assert not Bid.objects.exists()
+
+
+def test_a_partner_that_declined_no_longer_reads_the_dossier(scene: dict[str, Any]) -> None:
+    from sankore.calls.models import ApplicationPartner, PartnerStatus
+    from sankore.calls.tests.builders import north, staff
+
+    bordeaux = north()
+    ApplicationPartner.objects.create(
+        application=scene["own"], institution=bordeaux, role="Studio",
+        status=PartnerStatus.DECLINED,
+    )  # fmt: skip
+    assert _signed_in(staff(bordeaux)).get(scene["own"].get_absolute_url()).status_code == 404

@@ -46,11 +46,12 @@ FULL = {
 
 def _confirmed(application: object, reviewer: CallReviewer) -> ReviewAssignment:
     assignment = reviewing.assignment_add(
+        now=AFTER,
         application=application,  # type: ignore[arg-type]
         reviewer=reviewer,
         by=programme(),
     )
-    reviewing.assignment_confirm(call=reviewer.call, by=programme())
+    reviewing.assignment_confirm(now=AFTER, call=reviewer.call, by=programme())
     assignment.refresh_from_db()
     return assignment
 
@@ -100,7 +101,7 @@ def test_conflicts_are_the_lead_the_partners_the_declared_links_and_declarations
         reviewer=independent, application=other, value="oui", by=independent.expert.user, now=AFTER
     )
     assignment = _confirmed(other, independent)
-    reviewing.conflict_declare(
+    reviewing.conflict_declare(now=AFTER,
         reviewer=independent, application=other, reason="J'ai codirigé ce projet.",
         by=independent.expert.user,
     )  # fmt: skip
@@ -120,7 +121,7 @@ def test_a_conflict_is_declared_by_the_reviewer_only_and_with_a_reason() -> None
     ]:
         with pytest.raises(CallError) as refused:
             reviewing.conflict_declare(
-                reviewer=reviewer, application=application, reason=reason, by=by
+                now=AFTER, reviewer=reviewer, application=application, reason=reason, by=by
             )
         assert refused.value.code == code
     assert not ConflictDeclaration.objects.exists()
@@ -178,7 +179,7 @@ def test_proposing_again_keeps_what_staff_decided_and_never_brings_back_a_remove
     application = submitted(call)
     first, second, third = (panel_member(call, max_load=2) for _ in range(3))
     staff = programme()
-    manual = reviewing.assignment_add(application=application, reviewer=second, by=staff)
+    manual = reviewing.assignment_add(now=AFTER, application=application, reviewer=second, by=staff)
     summary = reviewing.assignment_propose(call=call, by=staff, now=AFTER)
     assert (summary.proposed, summary.kept) == (0, 1)
     reviewing.assignment_remove(assignment=manual, by=staff)
@@ -196,13 +197,17 @@ def test_staff_cannot_add_a_conflicted_pair_nor_go_beyond_a_load() -> None:
     colleague = panel_member(call, institution=lead)
     busy = panel_member(call, max_load=1)
     staff = programme()
-    reviewing.assignment_add(application=another, reviewer=busy, by=staff)
+    reviewing.assignment_add(now=AFTER, application=another, reviewer=busy, by=staff)
     for reviewer, code in [(colleague, "conflict"), (busy, "load_exceeded")]:
         with pytest.raises(CallError) as refused:
-            reviewing.assignment_add(application=application, reviewer=reviewer, by=staff)
+            reviewing.assignment_add(
+                now=AFTER, application=application, reviewer=reviewer, by=staff
+            )
         assert refused.value.code == code
     with pytest.raises(CallError) as refused:
-        reviewing.assignment_add(application=application, reviewer=busy, by=UserFactory())
+        reviewing.assignment_add(
+            now=AFTER, application=application, reviewer=busy, by=UserFactory()
+        )
     assert refused.value.code == "not_allowed"
     assert list(ReviewAssignment.objects.values_list("application_id", flat=True)) == [another.pk]
 
@@ -215,10 +220,10 @@ def test_validating_tells_each_reviewer_in_their_language(
     french = panel_member(call, email="expert.fr@example.org")
     english = panel_member(call, email="expert.en@example.org", preferred_language="en")
     staff = programme()
-    reviewing.assignment_add(application=application, reviewer=french, by=staff)
-    reviewing.assignment_add(application=application, reviewer=english, by=staff)
+    reviewing.assignment_add(now=AFTER, application=application, reviewer=french, by=staff)
+    reviewing.assignment_add(now=AFTER, application=application, reviewer=english, by=staff)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        assert reviewing.assignment_confirm(call=call, by=staff) == 2
+        assert reviewing.assignment_confirm(now=AFTER, call=call, by=staff) == 2
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {
         "expert.fr@example.org": "Candidatures à évaluer : Appel CLOM 2027",
@@ -277,7 +282,9 @@ def test_a_proposed_pair_is_not_yet_reviewable() -> None:
     call = published_call()
     application = submitted(call)
     reviewer = panel_member(call)
-    proposed = reviewing.assignment_add(application=application, reviewer=reviewer, by=programme())
+    proposed = reviewing.assignment_add(
+        now=AFTER, application=application, reviewer=reviewer, by=programme()
+    )
     with pytest.raises(CallError) as refused:
         reviewing.review_save(
             assignment=proposed, by=reviewer.expert.user, scores={}, comment_to_applicant="",
@@ -324,3 +331,62 @@ def test_the_reminders_command_does_the_work_or_hands_it_to_the_worker() -> None
     out = StringIO()
     call_command("call_reviews_remind", stdout=out)
     assert out.getvalue().startswith("call_reviews_remind: task ")
+
+
+def test_a_conflict_declared_after_a_review_does_not_break_the_next_proposal() -> None:
+    """Before: the reviewed pair stayed « fixed » while in conflict and ``propose`` raised
+    ValueError (a 500 on the manage page) for every later proposal."""
+    call = published_call(reviewers_per_application=1)
+    application = submitted(call)
+    other = submitted(call, title="Autre")
+    reviewer = panel_member(call, max_load=2)
+    assignment = _confirmed(application, reviewer)
+    reviewing.review_save(
+        assignment=assignment, by=reviewer.expert.user, scores=FULL,
+        comment_to_applicant="Bien.", comment_to_committee="", submit=True, now=AFTER,
+    )  # fmt: skip
+    reviewing.conflict_declare(
+        now=AFTER, reviewer=reviewer, application=application, reason="Lien découvert.",
+        by=reviewer.expert.user,
+    )  # fmt: skip
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.CONFIRMED  # the review handed in stays
+    summary = reviewing.assignment_propose(call=call, by=programme(), now=AFTER)
+    assert summary.proposed == 1
+    assert ReviewAssignment.objects.filter(
+        application=other, reviewer=reviewer, state=AssignmentState.PROPOSED
+    ).exists()
+
+
+def test_a_conflict_appearing_after_the_assignment_closes_the_review() -> None:
+    call = published_call()
+    lead = south()
+    application = submitted(call, lead=lead)
+    reviewer = panel_member(call)
+    assignment = _confirmed(application, reviewer)
+    reviewer.expert.linked_institutions.add(lead)
+    with pytest.raises(CallError) as refused:
+        reviewing.review_save(
+            assignment=assignment, by=reviewer.expert.user, scores=FULL,
+            comment_to_applicant="Bien.", comment_to_committee="", submit=True, now=AFTER,
+        )  # fmt: skip
+    assert refused.value.code == "conflict"
+    assert not Review.objects.exists()
+
+
+def test_a_reminder_whose_mail_fails_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sankore.calls import review_notifications
+
+    call = published_call()
+    late = _confirmed(submitted(call), panel_member(call))
+
+    def broken(**kwargs: object) -> int:
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(review_notifications, "review_reminder_send", broken)
+    with pytest.raises(OSError, match="SMTP down"):
+        reviewing.reviews_remind(now=REVIEW_ENDS - datetime.timedelta(days=3))
+    assert not ReviewReminder.objects.exists()
+    monkeypatch.undo()
+    assert reviewing.reviews_remind(now=REVIEW_ENDS - datetime.timedelta(days=3)) == 1
+    assert ReviewReminder.objects.get().assignment_id == late.pk

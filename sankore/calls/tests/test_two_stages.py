@@ -215,3 +215,19 @@ def test_staff_shortlist_from_the_decision_page(client: Any) -> None:
     assert (kept.stage, kept.status) == (2, ApplicationStatus.DRAFT)
     manage = client.get(reverse("calls:manage", args=[call.slug])).content.decode()
     assert "Lettres d’intention à présélectionner" not in manage
+
+
+def test_a_letter_already_decided_is_not_shortlisted() -> None:
+    call = _two_stage_call()
+    letter = _letter(call)
+    staff_member = programme()
+    committee.letter_shortlist(
+        application=letter, by=staff_member, invited=False, motivation="Non.", now=SHORTLISTING
+    )
+    with pytest.raises(CallError) as refused:
+        committee.letter_shortlist(
+            application=letter, by=staff_member, invited=True, now=SHORTLISTING
+        )
+    assert refused.value.code == "already_decided"
+    letter.refresh_from_db()
+    assert (letter.stage, letter.status) == (1, ApplicationStatus.SUBMITTED)
