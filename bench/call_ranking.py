@@ -4,6 +4,7 @@ manage page and both CSV exports) as programme staff open them, through Django's
     .venv/bin/python bench/call_ranking.py                 # 500 applications, 150 reviewers
     .venv/bin/python bench/call_ranking.py --normalise --runs 50
     .venv/bin/python bench/call_ranking.py --all           # the manage page and the CSVs too
+    .venv/bin/python bench/call_ranking.py --propose       # then the assignment proposal
 
 The call lives in a temporary SQLite database made for the run (migrated, then deleted; or
 ``--database PATH`` to keep it): a published call closed yesterday, with the programme's
@@ -191,6 +192,33 @@ def _time(client: object, url: str, runs: int) -> tuple[list[float], int, int]:
     return times, count, size
 
 
+def _time_proposal(*, slug: str, staff_id: int, seed: int) -> bool:
+    """The reviews and pairs taken away, ten bids per reviewer drawn: the whole proposal as
+    staff ask for it (inputs read, min-cost flow, pairs written). Target: under 10 s."""
+    from sankore.accounts.models import User
+    from sankore.calls import reviewing
+    from sankore.calls.models import Application, Bid, Call, CallReviewer, ReviewAssignment
+
+    call = Call.objects.get(slug=slug)
+    ReviewAssignment.objects.filter(application__call=call).delete()
+    draw = random.Random(seed)
+    application_ids = list(Application.objects.filter(call=call).values_list("pk", flat=True))
+    Bid.objects.bulk_create(
+        Bid(reviewer_id=reviewer_id, application_id=application_id,
+            value=draw.choice(["oui", "peut-etre", "non"]))
+        for reviewer_id in CallReviewer.objects.filter(call=call).values_list("pk", flat=True)
+        for application_id in draw.sample(application_ids, 10)
+    )  # fmt: skip
+    started = time.perf_counter()
+    summary = reviewing.assignment_propose(call=call, by=User.objects.get(pk=staff_id))
+    took = time.perf_counter() - started
+    print(
+        f"assignment proposed in {took:.2f} s: {summary.proposed} pairs, "
+        f"{len(summary.shortfalls)} applications short, total affinity {summary.total_affinity}"
+    )
+    return took >= 10
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=500)
@@ -200,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--normalise", action="store_true", help="normalisation per reviewer")
     parser.add_argument("--all", action="store_true", help="the manage page and CSVs too")
     parser.add_argument("--database", help="SQLite file to build and keep (else temporary)")
+    parser.add_argument(
+        "--propose", action="store_true",
+        help="then time the assignment proposal (the service, database included) from scratch",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     workdir = tempfile.TemporaryDirectory(prefix="sankore-bench-")
@@ -257,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{size / 1000:.0f} KB"
         )
         failed |= name.startswith("ranking") and p95 >= 1.0
+    if args.propose:
+        failed |= _time_proposal(slug=slug, staff_id=staff_id, seed=args.seed)
     workdir.cleanup()
     return 1 if failed else 0
 

@@ -25,6 +25,7 @@ from sankore.calls.models import (
     Call,
     CallReviewer,
     Criterion,
+    Expert,
     ReviewAssignment,
     ReviewStatus,
     SectionKind,
@@ -37,8 +38,10 @@ from sankore.core.numbers import id_parse
 @require_safe
 @login_required
 def reviewer_home(request: HttpRequest) -> HttpResponse:
-    panels = list(selectors.reviewer_panels(user_id=_user(request).pk))
-    return render(request, "calls/reviewer_home.html", {"panels": panels})
+    user = _user(request)
+    panels = list(selectors.reviewer_panels(user_id=user.pk))
+    is_expert = Expert.objects.filter(user=user).exists()
+    return render(request, "calls/reviewer_home.html", {"panels": panels, "is_expert": is_expert})
 
 
 def _my_panel(request: HttpRequest, slug: str) -> CallReviewer:

@@ -84,7 +84,48 @@ def expert_save(
     expert.disciplines.set(list(disciplines))
     expert.linked_institutions.set(list(linked_institutions))
     role_assign(user=user, role=Role.EXPERT_REVIEWER, granted_by=by)
+    _conflicted_pairs_drop(expert=expert, by=by)
     return expert
+
+
+@transaction.atomic
+def expert_links_declare(
+    *, expert: Expert, by: User, institutions: Iterable[Institution]
+) -> Expert:
+    """The expert declares, once for every call, the institutions they have a link with
+    (former employer, joint projects, family): none of their applications is ever theirs."""
+    current = Expert.objects.select_for_update().get(pk=expert.pk)
+    if current.user_id != by.pk:
+        raise _refuse(_("Cette page est celle d'un autre expert."), "not_allowed")
+    chosen = list(institutions)
+    if len(chosen) > 50:
+        raise _refuse(_("50 établissements au plus."), "too_many_links")
+    current.linked_institutions.set(chosen)
+    _conflicted_pairs_drop(expert=current, by=by)
+    return current
+
+
+def _conflicted_pairs_drop(*, expert: Expert, by: User) -> int:
+    """An expert's new institution or links may put them in conflict with applications they
+    were given: those pairs not yet reviewed are removed (journaled), the others stay for the
+    committee to weigh. Returns how many were removed."""
+    removed = 0
+    for reviewer in CallReviewer.objects.filter(expert=expert).select_related("call", "expert"):
+        conflicts = conflicts_for(reviewer=reviewer)
+        pairs = (
+            ReviewAssignment.objects.select_for_update(of=("self",))
+            .filter(reviewer=reviewer, application_id__in=list(conflicts))
+            .exclude(state=AssignmentState.REMOVED)
+            .exclude(review__status=ReviewStatus.SUBMITTED)
+            .select_related("application")
+        )
+        for pair in pairs:
+            pair.state = AssignmentState.REMOVED
+            pair.save(update_fields=["state"])
+            _log(call=reviewer.call, application=pair.application,
+                 action="assignment_removed_conflict", actor=by, reviewer=reviewer.pk)  # fmt: skip
+            removed += 1
+    return removed
 
 
 @transaction.atomic

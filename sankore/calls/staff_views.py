@@ -63,6 +63,7 @@ from sankore.calls.models import (
     Review,
     ReviewAssignment,
     ReviewStatus,
+    SectionKind,
 )
 from sankore.calls.views import _user
 from sankore.catalog.models import Course
@@ -77,6 +78,8 @@ View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 50
 RANKING_PDF_TEMPLATE = "calls/staff/ranking_pdf.html"
 RANKING_PDF_STYLESHEET = "calls/staff/ranking_pdf.css"
+APPLICATION_PDF_TEMPLATE = "calls/staff/application_pdf.html"
+APPLICATION_PDF_STYLESHEET = "calls/staff/application_pdf.css"
 
 
 def programme_page(view: View) -> View:
@@ -581,6 +584,37 @@ def _reviews_of(application: Application, criteria: list[Criterion]) -> list[dic
             ] if done and review is not None else [],
         })  # fmt: skip
     return found
+
+
+@require_safe
+@programme_page
+def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One application for the committee, as an A4 PDF: its dossier and every review with
+    its reviewer, scores and both comments (confidential: programme staff only)."""
+    application = get_object_or_404(
+        Application.objects.select_related("call", "lead"), pk=pk,
+        status=ApplicationStatus.SUBMITTED,
+    )  # fmt: skip
+    call = application.call
+    criteria = list(Criterion.objects.filter(call=call).order_by("position", "pk"))
+    html = render_to_string(
+        APPLICATION_PDF_TEMPLATE,
+        {
+            "application": application, "call": call, "printed_at": timezone.now(),
+            "partners": application.partners.select_related("institution"),
+            "sections": [
+                {"section": s, "value": application.answers.get(s.key, "")}
+                for s in call.sections.filter(kind=SectionKind.TEXT).order_by("stage", "position")
+            ],
+            "reviews": _reviews_of(application, criteria),
+        },
+    )  # fmt: skip
+    response = HttpResponse(
+        pdf_write(html=html, stylesheet=APPLICATION_PDF_STYLESHEET),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="candidature-{application.pk}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

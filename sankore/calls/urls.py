@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sankore.calls import editing_views, review_views, staff_views, views
+from sankore.calls import editing_views, pool_views, review_views, staff_views, views
 
 app_name = "calls"
 
@@ -10,13 +10,18 @@ urlpatterns = [
     path("", views.call_list, name="list"),
     path("programme/", editing_views.programme_list, name="programme_list"),
     path("programme/nouveau/", editing_views.call_new, name="call_new"),
+    path("programme/experts/", pool_views.expert_list, name="expert_list"),
+    path("programme/experts/nouveau/", pool_views.expert_edit, name="expert_new"),
+    path("programme/experts/<int:pk>/", pool_views.expert_edit, name="expert_edit"),
     path("mes-candidatures/", views.my_applications, name="mine"),
     path("candidatures/<int:pk>/", views.application_detail, name="application"),
     path("candidatures/<int:pk>/enregistrer/", views.application_save, name="application_save"),
     path("candidatures/<int:pk>/accuse.pdf", views.receipt_download, name="application_receipt"),
     path("candidatures/<int:pk>/decision/", staff_views.decide, name="decide"),
+    path("candidatures/<int:pk>/dossier.pdf", staff_views.application_pdf, name="application_pdf"),
     path("candidatures/<int:pk>/<slug:action>/", views.application_act, name="application_act"),
     path("expertise/", review_views.reviewer_home, name="reviewer_home"),
+    path("expertise/liens/", pool_views.my_links, name="my_links"),
     path("evaluations/<int:pk>/", review_views.review_form, name="review"),
     path("<slug:slug>/", views.call_detail, name="detail"),
     path("<slug:slug>/candidater/", views.application_start, name="start"),

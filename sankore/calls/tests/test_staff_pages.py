@@ -7,6 +7,7 @@ not grow with the number of applications."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from sankore.calls.models import (
     ReviewAssignment,
 )
 from sankore.calls.tests.builders import (
+    AFTER,
     north,
     panel_member,
     programme,
@@ -692,3 +694,39 @@ def test_the_manage_page_shows_one_page_of_applications_and_finds_the_short_ones
         reverse("calls:assignment_remove", args=[call.slug, pair.pk]), {"page": "2"}
     )
     assert response["Location"] == f"{url}?page=2#application-{last.pk}"
+
+
+def test_the_committee_pdf_of_an_application_holds_its_reviews_for_staff_only() -> None:
+    from pypdf import PdfReader
+
+    from sankore.calls.tests.test_review_pages import FULL, _closed_yesterday
+
+    call = published_call()
+    application = submitted(call, title="CLOM Santé")
+    reviewer = panel_member(call, full_name="Aminata Diallo")
+    by = programme()
+    assignment = reviewing.assignment_add(
+        application=application, reviewer=reviewer, by=by, now=AFTER
+    )
+    reviewing.assignment_confirm(call=call, by=by, now=AFTER)
+    assignment.refresh_from_db()
+    reviewing.review_save(
+        assignment=assignment, by=reviewer.expert.user,
+        scores={key.removeprefix("score-"): int(v) for key, v in FULL.items()},
+        comment_to_applicant="Solide.", comment_to_committee="À financer.", submit=True, now=AFTER,
+    )  # fmt: skip
+    _closed_yesterday(call)
+    url = reverse("calls:application_pdf", args=[application.pk])
+    staff_client = Client()
+    staff_client.force_login(by)
+    response = staff_client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("CLOM Santé", "Aminata Diallo", "78,00 / 100", "À financer."):
+        assert expected in text
+    lead = Client()
+    lead.force_login(application.created_by)
+    assert lead.get(url).status_code == 404
+    other = Client()
+    other.force_login(reviewer.expert.user)
+    assert other.get(url).status_code == 404
