@@ -141,10 +141,13 @@ def test_review_and_committee_pages_have_no_accessibility_violation(
             f"/appels/{call.slug}/modifier/volets/ajouter/", f"/appels/{call.slug}/gestion/",
             f"/appels/{call.slug}/gestion/classement/",
             f"/appels/candidatures/{chosen.pk}/decision/",
+            "/appels/programme/experts/",
+            f"/appels/programme/experts/{scene['first'].expert.pk}/",
         ]),
         (scene["open_review"].reviewer.expert.user.email, [
             "/appels/expertise/", f"/appels/{call.slug}/expertise/",
             f"/appels/evaluations/{scene['open_review'].pk}/",
+            "/appels/expertise/liens/",
         ]),
         (chosen.created_by.email, [chosen.get_absolute_url(), f"/appels/{call.slug}/resultats/"]),
     ]  # fmt: skip
