@@ -102,7 +102,7 @@ def _log(
 # The first segments of the calls' addresses (``calls/urls.py``) other than a call's slug: a
 # call named like one of them would be hidden behind that page. A test keeps them in step.
 RESERVED_SLUGS = frozenset(
-    {"programme", "mes-candidatures", "candidatures", "expertise", "evaluations"}
+    {"programme", "mes-candidatures", "candidatures", "expertise", "evaluations", "pieces"}
 )
 # What ``call_update`` changes, in the order of the page (its refusals name them so).
 CALL_FIELDS_ORDER: tuple[str, ...] = (

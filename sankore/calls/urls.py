@@ -18,6 +18,7 @@ urlpatterns = [
     path("candidatures/<int:pk>/enregistrer/", views.application_save, name="application_save"),
     path("candidatures/<int:pk>/accuse.pdf", views.receipt_download, name="application_receipt"),
     path("candidatures/<int:pk>/decision/", staff_views.decide, name="decide"),
+    path("pieces/<int:pk>/", views.attachment_download, name="attachment"),
     path("candidatures/<int:pk>/dossier.pdf", staff_views.application_pdf, name="application_pdf"),
     path("candidatures/<int:pk>/<slug:action>/", views.application_act, name="application_act"),
     path("expertise/", review_views.reviewer_home, name="reviewer_home"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,15 +26,18 @@ from sankore.accounts.permissions import (
     institution_ids_of_institution_staff,
     user_is_programme_staff,
 )
-from sankore.calls import selectors, services
+from sankore.calls import reviewing, selectors, services
 from sankore.calls.models import (
     Application,
     ApplicationPartner,
     ApplicationStatus,
+    AssignmentState,
+    Attachment,
     Call,
     CallStatus,
     Decision,
     PartnerStatus,
+    ReviewAssignment,
     SectionKind,
 )
 from sankore.calls.receipts import receipt_filename, receipt_pdf
@@ -215,6 +218,48 @@ def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{receipt_filename(application=application)}"'
     )
+    return response
+
+
+def _may_read_attachments(user: User, application: Application) -> bool:
+    """The lead's and the (not declining) partners' staff, programme staff, and the experts
+    who review it — assigned, validated, active and without a conflict."""
+    if user_is_programme_staff(user=user):
+        return True
+    staffed = set(_staffed(user).values_list("pk", flat=True))
+    if (
+        application.lead_id in staffed
+        or application.partners.filter(institution_id__in=staffed)
+        .exclude(status=PartnerStatus.DECLINED)
+        .exists()
+    ):
+        return True
+    assignment = (
+        ReviewAssignment.objects.filter(
+            application=application, reviewer__expert__user=user,
+            reviewer__expert__active=True, state=AssignmentState.CONFIRMED,
+        )
+        .select_related("reviewer__call", "reviewer__expert")
+        .first()
+    )  # fmt: skip
+    return assignment is not None and application.pk not in reviewing.conflicts_for(
+        reviewer=assignment.reviewer
+    )
+
+
+@require_safe
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of the dossier, for those who may read it (404 for anyone else). Sent as a
+    download with the type checked when it was uploaded, never sniffed by the browser."""
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    if not _may_read_attachments(_user(request), attachment.application):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

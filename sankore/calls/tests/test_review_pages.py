@@ -220,3 +220,34 @@ def test_a_partner_that_declined_no_longer_reads_the_dossier(scene: dict[str, An
         status=PartnerStatus.DECLINED,
     )  # fmt: skip
     assert _signed_in(staff(bordeaux)).get(scene["own"].get_absolute_url()).status_code == 404
+
+
+def test_a_dossier_file_is_read_by_its_people_and_its_reviewers_only(
+    scene: dict[str, Any],
+) -> None:
+    from sankore.calls.models import ApplicationPartner, Attachment, PartnerStatus
+    from sankore.calls.tests.builders import PDF, north, staff
+
+    application = scene["other"]
+    attachment = Attachment.objects.get(application=application)
+    url = reverse("calls:attachment", args=[attachment.pk])
+    declined = north()
+    ApplicationPartner.objects.create(
+        application=application, institution=declined, role="—", status=PartnerStatus.DECLINED
+    )
+    proposed = reviewing.assignment_add(
+        application=application, reviewer=scene["outsider"], by=programme()
+    )
+    # Proposed only: the reviewer does not read the file yet; others never do.
+    for person in (scene["outsider"].expert.user, scene["colleague"].expert.user,
+                   UserFactory(), staff(declined), scene["own"].created_by):  # fmt: skip
+        assert _signed_in(person).get(url).status_code == 404
+    reviewing.assignment_confirm(call=scene["call"], by=programme())
+    proposed.refresh_from_db()
+    for person in (scene["outsider"].expert.user, application.created_by, programme()):
+        response = _signed_in(person).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert Client().get(url).status_code == 302
