@@ -34,7 +34,7 @@ from django_stubs_ext import StrOrPromise
 
 from sankore.accounts.models import User
 from sankore.accounts.permissions import user_is_programme_staff
-from sankore.calls import services
+from sankore.calls import call_parts, services
 from sankore.calls.models import (
     ApplicationStatus,
     Call,
@@ -487,21 +487,21 @@ class PartKind:
 PART_KINDS: dict[str, PartKind] = {
     "volets": PartKind(
         form=StrandForm, prefix="volet", related="strands", anchor="volets", instance="strand",
-        save=services.strand_save, delete=services.strand_delete,
+        save=call_parts.strand_save, delete=call_parts.strand_delete,
         add_title=_("Ajouter un volet"), edit_title=_("Modifier le volet"),
         saved=_("Volet enregistré."), deleted=_("Volet supprimé."),
         errors={"empty": "title", "bad_position": "position"},
     ),
     "paliers": PartKind(
         form=TierForm, prefix="palier", related="tiers", anchor="paliers", instance="tier",
-        save=services.tier_save, delete=services.tier_delete,
+        save=call_parts.tier_save, delete=call_parts.tier_delete,
         add_title=_("Ajouter un palier"), edit_title=_("Modifier le palier"),
         saved=_("Palier enregistré."), deleted=_("Palier supprimé."),
         errors={"empty": "label", "bad_amount": "max_amount"},
     ),
     "rubriques": PartKind(
         form=SectionForm, prefix="rubrique", related="sections", anchor="dossier",
-        instance="section", save=services.section_save, delete=services.section_delete,
+        instance="section", save=call_parts.section_save, delete=call_parts.section_delete,
         add_title=_("Ajouter une rubrique au dossier"), edit_title=_("Modifier la rubrique"),
         saved=_("Rubrique enregistrée."), deleted=_("Rubrique supprimée."),
         errors={
@@ -512,7 +512,7 @@ PART_KINDS: dict[str, PartKind] = {
     ),
     "criteres": PartKind(
         form=CriterionForm, prefix="critere", related="criteria", anchor="grille",
-        instance="criterion", save=services.criterion_save, delete=services.criterion_delete,
+        instance="criterion", save=call_parts.criterion_save, delete=call_parts.criterion_delete,
         add_title=_("Ajouter un critère"), edit_title=_("Modifier le critère"),
         saved=_("Critère enregistré."), deleted=_("Critère supprimé."),
         errors={

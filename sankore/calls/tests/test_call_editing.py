@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sankore.accounts.models import User
 from sankore.accounts.tests.factories import UserFactory
-from sankore.calls import services, urls
+from sankore.calls import call_parts, services, urls
 from sankore.calls.models import (
     Call,
     CallEvent,
@@ -316,7 +316,7 @@ def test_absurd_tier_amounts_are_refused(amount: str) -> None:
     assert 'id="id_palier-max_amount_error"' in response.content.decode()
     assert not FundingTier.objects.exists()
     with pytest.raises(CallError) as refused:
-        services.tier_save(call=call, by=programme(), label="Grand projet", max_amount=amount)
+        call_parts.tier_save(call=call, by=programme(), label="Grand projet", max_amount=amount)
     assert refused.value.code == "bad_amount"
 
 
@@ -352,7 +352,7 @@ def test_a_criterion_weighs_from_1_to_100() -> None:
     assert call.criteria.count() == 6
     for weight, scale in ((101, 5), (10, 0), (10, 101)):
         with pytest.raises(CallError):
-            services.criterion_save(
+            call_parts.criterion_save(
                 call=call, by=programme(), title="Accessibilité", weight=weight, scale_max=scale
             )
     ok = client.post(
@@ -387,12 +387,12 @@ def test_sections_keys_are_unique_and_types_known() -> None:
     assert no_type.status_code == 400
     assert "Cochez au moins un type de fichier accepté." in _text(no_type)
     with pytest.raises(CallError) as refused:
-        services.section_save(call=call, by=by, title="CV", kind="piece", accepted_types=["exe"])
+        call_parts.section_save(call=call, by=by, title="CV", kind="piece", accepted_types=["exe"])
     assert refused.value.code == "bad_types"
     with pytest.raises(CallError) as refused:
-        services.section_save(call=call, by=by, title="Lettre", stage=2)
+        call_parts.section_save(call=call, by=by, title="Lettre", stage=2)
     assert refused.value.code == "bad_stage"  # not a two-stage call
-    cv = services.section_save(
+    cv = call_parts.section_save(
         call=call, by=by, title="CV des porteurs", kind="piece", accepted_types=["pdf", "odt"]
     )
     assert (cv.key, cv.accepted_types) == ("cv-des-porteurs", ["pdf", "odt"])
@@ -483,12 +483,12 @@ def test_a_published_calls_dossier_and_grid_are_frozen() -> None:
     assert "L'appel est publié : ses volets, paliers, rubriques et critères" in _text(response)
     assert DossierSection.objects.filter(pk=section.pk).exists()
     with pytest.raises(CallError) as refused:
-        services.section_delete(section=section, by=by)
+        call_parts.section_delete(section=section, by=by)
     assert refused.value.code == "frozen"
     with pytest.raises(CallError):
-        services.strand_save(call=call, by=by, title="Nouveau volet")
+        call_parts.strand_save(call=call, by=by, title="Nouveau volet")
     with pytest.raises(CallError):
-        services.criterion_save(call=call, by=by, title="Nouveau critère", weight=5)
+        call_parts.criterion_save(call=call, by=by, title="Nouveau critère", weight=5)
     added = client.post(
         reverse("calls:part_new", args=[call.slug, "criteres"]),
         {"critere-title": "Nouveau", "critere-weight": "5", "critere-scale_max": "5"},
@@ -504,7 +504,7 @@ def test_a_section_files_were_attached_to_is_never_deleted() -> None:
     Call.objects.filter(pk=call.pk).update(status=CallStatus.DRAFT)
     section = call.sections.get(key="budget")
     with pytest.raises(CallError) as refused:
-        services.section_delete(section=section, by=programme())
+        call_parts.section_delete(section=section, by=programme())
     assert refused.value.code == "in_use"
     response = _client(programme()).post(
         reverse("calls:part_delete", args=[call.slug, "rubriques", section.pk])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sankore.calls import committee, reviewing, selectors, services
+from sankore.calls import call_parts, committee, reviewing, selectors, services
 from sankore.calls.models import ApplicationStatus, Call, Decision, DecisionValue
 from sankore.calls.services import CallError, DeadlinePassedError
 from sankore.calls.tests.builders import (
@@ -39,7 +39,7 @@ def _two_stage_call() -> Call:
         full_proposal_closes_at=FULL_CLOSES, review_ends_at=REVIEW_ENDS,
         results_on=datetime.date(2027, 6, 1), total_budget="200 000", two_stages=True,
     )  # fmt: skip
-    services.section_save(
+    call_parts.section_save(
         call=call, by=by, title="Plan de production détaillé", key="plan", stage=2,
         max_length=4000,
     )  # fmt: skip
@@ -190,7 +190,7 @@ def test_staff_shortlist_from_the_decision_page(client: Any) -> None:
         results_on=(now + datetime.timedelta(days=50)).date(), total_budget="1000",
         two_stages=True,
     )  # fmt: skip
-    services.section_save(call=call, by=by, title="Plan", key="plan", stage=2)
+    call_parts.section_save(call=call, by=by, title="Plan", key="plan", stage=2)
     services.call_publish(call=call, by=by)
     kept = submitted(call, title="Gardée", when=now - datetime.timedelta(days=2))
     dropped = submitted(call, title="Écartée", when=now - datetime.timedelta(days=2))
