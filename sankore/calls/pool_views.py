@@ -20,15 +20,11 @@ from sankore.accounts.models import User
 from sankore.calls import reviewing
 from sankore.calls.editing_views import programme_only
 from sankore.calls.models import Expert
+from sankore.calls.views import _user
 from sankore.catalog.models import Discipline
 from sankore.core.errors import ServiceError
 from sankore.institutions.geography import Region
 from sankore.institutions.models import Institution
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # login_required ran first
-    return request.user
 
 
 class ExpertForm(forms.Form):

@@ -121,7 +121,7 @@ def conflict_declare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application, pk=pk, call=reviewer.call, status=ApplicationStatus.SUBMITTED
     )
-    if pk in reviewing.conflicts_for(reviewer=reviewer):
+    if reviewing.conflict_of(reviewer=reviewer, application=application) is not None:
         raise Http404
     try:
         reviewing.conflict_declare(
@@ -138,10 +138,6 @@ def conflict_declare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("calls:expertise", slug=slug)
 
 
-def pk_conflicted(assignment: ReviewAssignment) -> bool:
-    return assignment.application_id in reviewing.conflicts_for(reviewer=assignment.reviewer)
-
-
 def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
@@ -152,7 +148,8 @@ def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     )  # fmt: skip
     # A conflict may appear after the assignment (a new link declared, a change of
     # institution): the application is then out of reach, as any other conflicted one.
-    if pk_conflicted(assignment):
+    reason = reviewing.conflict_of(reviewer=assignment.reviewer, application=assignment.application)
+    if reason is not None:
         raise Http404
     return assignment
 

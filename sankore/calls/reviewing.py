@@ -41,7 +41,7 @@ from sankore.calls.models import (
     ReviewReminder,
     ReviewStatus,
 )
-from sankore.calls.services import CallError, _log, _programme_only, _refuse
+from sankore.calls.services import _log, _programme_only, _refuse
 from sankore.catalog.models import Discipline
 from sankore.institutions.models import Institution
 
@@ -193,10 +193,12 @@ def _applications_of(call: Call) -> list[Application]:
     )
 
 
-def _reviewers_of(call: Call) -> list[CallReviewer]:
+def _reviewers_of(call: Call, *, pk: int | None = None) -> list[CallReviewer]:
+    panel = CallReviewer.objects.filter(call=call)
+    if pk is not None:
+        panel = panel.filter(pk=pk)
     return list(
-        CallReviewer.objects.filter(call=call)
-        .select_related("expert__user")
+        panel.select_related("expert__user")
         .prefetch_related("expert__disciplines", "expert__linked_institutions")
         .order_by("pk")
     )
@@ -204,8 +206,7 @@ def _reviewers_of(call: Call) -> list[CallReviewer]:
 
 def conflicts_for(*, reviewer: CallReviewer) -> dict[int, StrOrPromise]:
     """The submitted applications of the call this reviewer may never see, with why."""
-    current = _reviewers_of(reviewer.call)
-    me = next(r for r in current if r.pk == reviewer.pk)
+    (me,) = _reviewers_of(reviewer.call, pk=reviewer.pk)
     declared = set(
         ConflictDeclaration.objects.filter(reviewer=me).values_list("application_id", flat=True)
     )
@@ -238,7 +239,8 @@ def call_conflicts(*, call: Call) -> dict[tuple[int, int], StrOrPromise]:
     return found
 
 
-def _conflict_of(reviewer: CallReviewer, application: Application) -> StrOrPromise | None:
+def conflict_of(*, reviewer: CallReviewer, application: Application) -> StrOrPromise | None:
+    """Why this reviewer may never see this application, or None (one pair, few queries)."""
     declared = ConflictDeclaration.objects.filter(
         reviewer=reviewer, application=application
     ).values_list("application_id", flat=True)
@@ -332,7 +334,7 @@ def bid_set(
         raise _refuse(_("Choisissez oui, peut-être ou non."), "bid_value")
     if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
-    if _conflict_of(reviewer, application) is not None:
+    if conflict_of(reviewer=reviewer, application=application) is not None:
         raise _refuse(_("Vous êtes en conflit d'intérêts avec cette candidature."), "conflict")
     bid, _created = Bid.objects.update_or_create(
         reviewer=reviewer, application=application,
@@ -482,7 +484,7 @@ def assignment_add(
     reviewer = CallReviewer.objects.select_for_update().select_related("expert").get(pk=reviewer.pk)
     if not _reviewable(application, reviewer):
         raise _refuse(_("Cette candidature n'est pas à expertiser dans cet appel."), "wrong_call")
-    reason = _conflict_of(reviewer, application)
+    reason = conflict_of(reviewer=reviewer, application=application)
     if reason is not None:
         raise _refuse(_("Affectation impossible : %(reason)s.") % {"reason": reason}, "conflict")
     existing = ReviewAssignment.objects.filter(reviewer=reviewer, application=application).first()
@@ -611,7 +613,7 @@ def review_save(
     _reviewer_of_user(current.reviewer, by)
     if current.state != AssignmentState.CONFIRMED or not current.reviewer.expert.active:
         raise _refuse(_("Cette affectation n'est pas (ou plus) active."), "not_assigned")
-    if _conflict_of(current.reviewer, current.application) is not None:
+    if conflict_of(reviewer=current.reviewer, application=current.application) is not None:
         raise _refuse(_("Vous êtes en conflit d'intérêts avec cette candidature."), "conflict")
     call = current.reviewer.call
     _after_closing(call, moment)
@@ -682,28 +684,3 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
             continue
         sent += 1
     return sent
-
-
-def review_visible_to(*, user: User, assignment: ReviewAssignment) -> bool:
-    """Whether ``user`` is the reviewer of this assignment (and it is active)."""
-    return assignment.reviewer.expert.user_id == user.pk and assignment.state == (
-        AssignmentState.CONFIRMED
-    )
-
-
-__all__ = [
-    "CallError",
-    "ProposalSummary",
-    "assignment_add",
-    "assignment_confirm",
-    "assignment_propose",
-    "assignment_remove",
-    "bid_set",
-    "call_conflicts",
-    "call_reviewer_add",
-    "conflict_declare",
-    "conflicts_for",
-    "expert_save",
-    "review_save",
-    "reviews_remind",
-]

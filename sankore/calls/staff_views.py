@@ -69,6 +69,7 @@ from sankore.calls.views import _user
 from sankore.catalog.models import Course
 from sankore.core.errors import ServiceError
 from sankore.core.numbers import id_parse
+from sankore.core.text import spreadsheet_cell as cell
 from sankore.exams.pdf import pdf_write
 from sankore.partnerships.models import Partnership
 
@@ -719,13 +720,6 @@ class _Echo:
         return value
 
 
-def _text(value: object) -> str:
-    """A cell a spreadsheet will not run: text typed by someone (a title, a name, a comment)
-    that starts like a formula gets a leading apostrophe, as Excel itself writes it."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _number(value: Decimal | int | None) -> str:
     return "" if value is None else number_format(value, decimal_pos=2, use_l10n=True)
 
@@ -753,15 +747,15 @@ def _application_lines(call: Call, table: selectors.CallRanking) -> Iterator[str
     for ranked in table.rows:
         application, row, decision = ranked.application, ranked.row, ranked.decision
         yield writer.writerow(
-            [application.receipt_number, _text(application.title), _text(application.lead.name),
+            [application.receipt_number, cell(application.title), cell(application.lead.name),
              countries.name(application.lead.country),
-             _text(application.strand.title) if application.strand else "",
-             _text(application.tier.label) if application.tier else "",
+             cell(application.strand.title) if application.strand else "",
+             cell(application.tier.label) if application.tier else "",
              _number(application.requested_amount), _number(row.score),
              row.rank if row.rank is not None else "", _number(row.spread),
              _yes_no(row.disagreement),
              str(decision.get_value_display()) if decision else "",
-             _text(decision.motivation) if decision else "",
+             cell(decision.motivation) if decision else "",
              _number(decision.granted_amount) if decision else ""]
         )  # fmt: skip
 
@@ -808,11 +802,11 @@ def _review_lines(call: Call) -> Iterator[str]:
             else ""
         )
         yield writer.writerow(
-            [application.receipt_number, _text(application.title), _text(str(expert)),
-             _text(expert.institution.name) if expert.institution else "",
+            [application.receipt_number, cell(application.title), cell(str(expert)),
+             cell(expert.institution.name) if expert.institution else "",
              *(review.scores.get(c.key, "") for c in criteria),
              _number(selectors.review_score(criteria=criteria, scores=review.scores)),
-             _text(review.comment_to_applicant), _text(review.comment_to_committee), submitted]
+             cell(review.comment_to_applicant), cell(review.comment_to_committee), submitted]
         )  # fmt: skip
 
 

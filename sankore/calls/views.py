@@ -242,8 +242,9 @@ def _may_read_attachments(user: User, application: Application) -> bool:
         .select_related("reviewer__call", "reviewer__expert")
         .first()
     )  # fmt: skip
-    return assignment is not None and application.pk not in reviewing.conflicts_for(
-        reviewer=assignment.reviewer
+    return (
+        assignment is not None
+        and reviewing.conflict_of(reviewer=assignment.reviewer, application=application) is None
     )
 
 

@@ -27,6 +27,7 @@ from django_countries import countries
 from sankore.accounts.models import User
 from sankore.accounts.permissions import user_is_programme_staff
 from sankore.core.errors import ServiceError
+from sankore.core.text import spreadsheet_cell as cell
 from sankore.partnerships import forms, selectors, services
 from sankore.partnerships.agreement_pdf import agreement_pdf_filename, agreement_pdf_render
 from sankore.partnerships.models import Agreement, Partnership, PartnershipState
@@ -88,12 +89,6 @@ def _date(value: Any) -> str:
     return timezone.localdate(value).isoformat() if value is not None else ""
 
 
-def _text(value: str) -> str:
-    """A cell a spreadsheet will not run: text typed by an institution (a title, a name) that
-    starts like a formula gets a leading apostrophe, as Excel itself writes it."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_lines(partnerships: QuerySet[Partnership]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(
@@ -108,8 +103,8 @@ def _csv_lines(partnerships: QuerySet[Partnership]) -> Iterator[str]:
     for p in partnerships.iterator(chunk_size=1000):
         days = selectors.days_to_agreement(p)
         yield writer.writerow(
-            [p.pk, _text(p.title), _text(p.proposer.name), countries.name(p.proposer.country),
-             selectors.region_name(p.proposer.region), _text(p.partner.name),
+            [p.pk, cell(p.title), cell(p.proposer.name), countries.name(p.proposer.country),
+             selectors.region_name(p.proposer.region), cell(p.partner.name),
              countries.name(p.partner.country), selectors.region_name(p.partner.region),
              str(states.get(p.state, p.state)), _date(p.proposed_at), _date(p.signed_at),
              "" if days is None else number_format(days, decimal_pos=1, use_l10n=True),

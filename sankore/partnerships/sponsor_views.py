@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from sankore.accounts.models import User
 from sankore.core.errors import ServiceError
+from sankore.core.text import spreadsheet_cell as cell
 from sankore.exams.models import ExamRegistration
 from sankore.exams.selectors import registrations_payable_of_learner
 from sankore.partnerships import sponsor_selectors as selectors
@@ -122,12 +123,6 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _cell(value: object) -> str:
-    """A value as a spreadsheet reads it as text (no formula from « = », « + »…)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 @require_safe
 @login_required
 def vouchers_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,7 +137,7 @@ def vouchers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for voucher in selectors.vouchers_of(contribution=contribution).prefetch_related(None):
         writer.writerow(
             [voucher.code, voucher.seats, voucher.redeemed_count, voucher.seats_left,
-             _cell(voucher.course.code if voucher.course else ""),
+             cell(voucher.course.code if voucher.course else ""),
              voucher.expires_on.isoformat() if voucher.expires_on else ""]
         )  # fmt: skip
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
